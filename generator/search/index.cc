@@ -1,0 +1,623 @@
+// BuildLunrIndex: lunr.Builder#add / #build / Index#toJSON (lunr 2.3.9),
+// reimplemented with flat arrays and hash maps, writing the JSON text by hand
+// so that the bytes equal JSON.stringify(idx) of the lunr.js index.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <unordered_map>
+
+#include "search/search.h"
+#include "search/search_internal.h"
+
+namespace dossier::search {
+
+using internal::RawToken;
+
+namespace {
+
+// ---- Open-addressing map: UTF-16 string -> int32 -----------------------------
+
+class U16Map {
+ public:
+  U16Map() { slots_.resize(1024); }
+
+  // Returns the value slot for `key`; *inserted tells whether it is new (then
+  // the caller sets the value).
+  int32_t* FindOrInsert(std::u16string_view key, bool* inserted) {
+    uint64_t h = Hash(key);
+    size_t mask = slots_.size() - 1;
+    size_t i = static_cast<size_t>(h) & mask;
+    while (true) {
+      Slot& s = slots_[i];
+      if (s.off == kEmpty) break;
+      if (s.hash == h && s.len == key.size() &&
+          std::memcmp(arena_.data() + s.off, key.data(), key.size() * sizeof(char16_t)) == 0) {
+        *inserted = false;
+        return &s.value;
+      }
+      i = (i + 1) & mask;
+    }
+    if ((size_ + 1) * 4 > slots_.size() * 3) {
+      Grow();
+      return FindOrInsert(key, inserted);
+    }
+    Slot& s = slots_[i];
+    s.hash = h;
+    s.off = static_cast<uint32_t>(arena_.size());
+    s.len = static_cast<uint32_t>(key.size());
+    s.value = -1;
+    arena_.append(key);
+    ++size_;
+    *inserted = true;
+    return &s.value;
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t off = kEmpty;
+    uint32_t len = 0;
+    int32_t value = -1;
+  };
+  static uint64_t Hash(std::u16string_view k) {
+    uint64_t h = 0xcbf29ce484222325ull ^ (k.size() * 0x9E3779B97F4A7C15ull);
+    for (char16_t c : k) h = (h ^ c) * 0x100000001b3ull;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 32;
+    return h;
+  }
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.size() * 2, Slot{});
+    size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.off == kEmpty) continue;
+      size_t i = static_cast<size_t>(s.hash) & mask;
+      while (slots_[i].off != kEmpty) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+  std::vector<Slot> slots_;
+  std::u16string arena_;
+  size_t size_ = 0;
+};
+
+// Lower-cased UTF-16 of a field string (JS `String(v).toLowerCase()`).
+void LowerText(std::string_view text, std::u16string* out) {
+  out->clear();
+  bool ascii = true;
+  for (char ch : text) {
+    if (static_cast<unsigned char>(ch) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) {
+    out->resize(text.size());
+    char16_t* d = out->data();
+    for (size_t i = 0; i < text.size(); ++i) {
+      unsigned char c = static_cast<unsigned char>(text[i]);
+      d[i] = (c >= 'A' && c <= 'Z') ? static_cast<char16_t>(c + 32) : static_cast<char16_t>(c);
+    }
+    return;
+  }
+  *out = internal::Utf8ToUtf16(text);
+  internal::JsToLowerCase(out);
+}
+
+struct Occurrence {
+  uint32_t start;
+  uint32_t length;
+  uint32_t index;
+  uint32_t next;  // next occurrence of the same posting entry, or kNone
+  bool from_array;
+};
+constexpr uint32_t kNone = 0xFFFFFFFFu;
+
+struct Entry {
+  uint32_t term;
+  uint32_t field;  // effective field index
+  uint32_t ref;    // unique ref slot
+  uint32_t occ_head = kNone;
+  uint32_t occ_tail = kNone;
+};
+
+struct FieldRefData {
+  uint32_t length = 0;
+  uint32_t tf_begin = 0;  // into Builder::tf_pairs_
+  uint32_t tf_count = 0;
+};
+
+enum class MetaKey { kPosition, kIndex, kFields, kOther };
+
+void AppendUInt(uint64_t v, std::string* out) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out->append(buf, static_cast<size_t>(r.ptr - buf));
+}
+
+// Math.round(score * 1000) / 1000 as JSON.stringify prints it.
+void AppendScore(double score, std::string* out) {
+  double k = internal::JsRound(score * 1000);
+  if (std::isfinite(k) && std::fabs(k) < 1e15) {
+    int64_t ki = static_cast<int64_t>(k);
+    if (ki == 0) {
+      out->push_back('0');
+      return;
+    }
+    uint64_t a = ki < 0 ? static_cast<uint64_t>(-ki) : static_cast<uint64_t>(ki);
+    if (ki < 0) out->push_back('-');
+    AppendUInt(a / 1000, out);
+    uint32_t frac = static_cast<uint32_t>(a % 1000);
+    if (frac != 0) {
+      char d[4] = {'.', static_cast<char>('0' + frac / 100), static_cast<char>('0' + frac / 10 % 10),
+                   static_cast<char>('0' + frac % 10)};
+      size_t len = 4;
+      while (d[len - 1] == '0') --len;
+      out->append(d, len);
+    }
+    return;
+  }
+  internal::AppendJsonNumber(k / 1000, out);
+}
+
+// JSON string body (no quotes) of a UTF-8 string.
+std::string EscapedBody(std::string_view s) {
+  std::string out;
+  internal::AppendJsonString(s, &out);
+  return out.substr(1, out.size() - 2);
+}
+
+class Builder {
+ public:
+  explicit Builder(const IndexSpec& spec) : spec_(spec) {}
+
+  std::string Build(const std::vector<Document>& docs);
+
+ private:
+  void SetUpFields();
+  void SetUpRefs(const std::vector<Document>& docs);
+  void AddField(uint32_t ref, uint32_t field, const FieldValue* value);
+  void AddToken(std::u16string_view raw, uint32_t start, uint32_t index, bool from_array);
+  int32_t TermFor(std::u16string_view trimmed);
+  std::string Serialise();
+
+  const IndexSpec& spec_;
+
+  // Fields in lunr's order (Object.keys(builder._fields)).
+  struct EffField {
+    std::string name;
+    double boost;
+    size_t source;  // index into IndexSpec::fields / Document::fields
+  };
+  std::vector<EffField> fields_;
+  std::vector<std::string> posting_keys_;  // "_index" and field names, V8 order; "" marks _index
+  std::vector<int> posting_key_field_;     // -1 for _index, else effective field index
+
+  // Documents.
+  size_t doc_count_ = 0;
+  std::vector<std::string> refs_;       // unique refs, first-occurrence order
+  std::vector<uint32_t> doc_ref_;       // per document: unique ref slot
+  std::vector<double> ref_boost_;       // per unique ref: boost of its last document
+  std::vector<uint8_t> ref_seen_twice_; // per unique ref: later documents reuse it
+  bool has_duplicates_ = false;
+  bool has_index_refs_ = false;
+  std::vector<uint32_t> ref_index_value_;  // array-index value, or kNone
+
+  // Terms.
+  U16Map token_map_;  // trimmed token -> term id, or -2 for a stop word
+  U16Map stem_map_;   // stem -> term id
+  std::vector<std::u16string> terms_;
+
+  // Postings and field data.
+  std::vector<Entry> entries_;
+  std::vector<Occurrence> occs_;
+  std::unordered_map<uint64_t, uint32_t> entry_lookup_;  // only with duplicate refs
+  std::vector<FieldRefData> field_refs_;                 // [ref * F + field]
+  std::vector<std::pair<uint32_t, uint32_t>> tf_pairs_;  // (term, tf)
+
+  // Per field-ref scratch.
+  std::vector<uint32_t> tf_scratch_;
+  std::vector<uint32_t> entry_scratch_;
+  std::vector<uint32_t> touched_;
+  uint32_t cur_ref_ = 0, cur_field_ = 0, cur_length_ = 0;
+
+  // Metadata whitelist: unique keys (first-occurrence order) and multiplicity.
+  std::vector<std::pair<std::string, int>> meta_keys_;
+  std::vector<MetaKey> meta_kinds_;
+  bool want_meta_ = false;
+
+  std::u16string lower_;
+  std::vector<RawToken> raw_;
+};
+
+void Builder::SetUpFields() {
+  // builder.field(name) assigns _fields[name]: a repeated name keeps its first
+  // position and takes the later attributes.
+  std::vector<EffField> uniq;
+  for (size_t i = 0; i < spec_.fields.size(); ++i) {
+    const Field& f = spec_.fields[i];
+    auto it = std::find_if(uniq.begin(), uniq.end(), [&](const EffField& e) { return e.name == f.name; });
+    if (it == uniq.end()) {
+      uniq.push_back({f.name, f.boost, i});
+    } else {
+      it->boost = f.boost;
+    }
+  }
+  // V8 enumerates array-index keys first, ascending.
+  std::stable_sort(uniq.begin(), uniq.end(), [](const EffField& a, const EffField& b) {
+    uint32_t va = 0, vb = 0;
+    bool ia = internal::IsArrayIndexKey(a.name, &va), ib = internal::IsArrayIndexKey(b.name, &vb);
+    if (ia != ib) return ia;
+    if (ia) return va < vb;
+    return false;
+  });
+  fields_ = std::move(uniq);
+
+  // Posting objects: {"_index": n, <field>: {...}, ...} in V8 key order.
+  std::vector<std::pair<std::string, int>> keys;
+  keys.push_back({"_index", -1});
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    if (fields_[i].name == "_index") {
+      keys[0].second = static_cast<int>(i);  // posting["_index"] is overwritten by the field map
+    } else {
+      keys.push_back({fields_[i].name, static_cast<int>(i)});
+    }
+  }
+  std::stable_sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
+    uint32_t va = 0, vb = 0;
+    bool ia = internal::IsArrayIndexKey(a.first, &va), ib = internal::IsArrayIndexKey(b.first, &vb);
+    if (ia != ib) return ia;
+    if (ia) return va < vb;
+    return false;
+  });
+  for (auto& k : keys) {
+    posting_keys_.push_back(EscapedBody(k.first));
+    posting_key_field_.push_back(k.second);
+  }
+
+  for (const std::string& k : spec_.metadata_whitelist) {
+    auto it = std::find_if(meta_keys_.begin(), meta_keys_.end(), [&](const auto& e) { return e.first == k; });
+    if (it == meta_keys_.end()) {
+      meta_keys_.push_back({k, 1});
+      meta_kinds_.push_back(k == "position" ? MetaKey::kPosition
+                            : k == "index"  ? MetaKey::kIndex
+                            : k == "fields" ? MetaKey::kFields
+                                            : MetaKey::kOther);
+    } else {
+      ++it->second;
+    }
+  }
+  want_meta_ = !meta_keys_.empty();
+}
+
+void Builder::SetUpRefs(const std::vector<Document>& docs) {
+  std::unordered_map<std::string_view, uint32_t> slot;
+  slot.reserve(docs.size() * 2);
+  doc_ref_.resize(docs.size());
+  for (size_t i = 0; i < docs.size(); ++i) {
+    auto [it, inserted] = slot.emplace(docs[i].ref, static_cast<uint32_t>(refs_.size()));
+    if (inserted) {
+      refs_.push_back(docs[i].ref);
+      ref_boost_.push_back(1);
+      ref_seen_twice_.push_back(0);
+    } else {
+      has_duplicates_ = true;
+      ref_seen_twice_[it->second] = 1;
+    }
+    doc_ref_[i] = it->second;
+    // `attributes.boost || 1`, attributes of the last document with this ref.
+    double b = docs[i].boost;
+    ref_boost_[it->second] = (b == 0 || std::isnan(b)) ? 1 : b;
+  }
+  ref_index_value_.assign(refs_.size(), kNone);
+  for (size_t r = 0; r < refs_.size(); ++r) {
+    uint32_t v = 0;
+    if (internal::IsArrayIndexKey(refs_[r], &v)) {
+      ref_index_value_[r] = v;
+      has_index_refs_ = true;
+    }
+  }
+}
+
+int32_t Builder::TermFor(std::u16string_view trimmed) {
+  bool inserted = false;
+  int32_t* v = token_map_.FindOrInsert(trimmed, &inserted);
+  if (!inserted) return *v;
+  if (internal::IsStopWord(trimmed)) {
+    *v = -2;
+    return -2;
+  }
+  std::u16string stem = internal::Stem(trimmed);
+  bool new_stem = false;
+  int32_t* t = stem_map_.FindOrInsert(stem, &new_stem);
+  if (new_stem) {
+    *t = static_cast<int32_t>(terms_.size());
+    terms_.push_back(std::move(stem));
+    tf_scratch_.push_back(0);
+    entry_scratch_.push_back(kNone);
+  }
+  // `v` may have moved if the token map grew; it did not (different map).
+  *v = *t;
+  return *t;
+}
+
+void Builder::AddToken(std::u16string_view raw, uint32_t start, uint32_t index, bool from_array) {
+  int32_t term = TermFor(internal::Trim(raw));
+  if (term < 0) return;  // stop word
+  const uint32_t t = static_cast<uint32_t>(term);
+  ++cur_length_;
+  if (tf_scratch_[t]++ == 0) {
+    touched_.push_back(t);
+    uint32_t e = kNone;
+    if (has_duplicates_) {
+      uint64_t key = (uint64_t(t) << 32) | (uint64_t(cur_ref_) * fields_.size() + cur_field_);
+      auto [it, ins] = entry_lookup_.emplace(key, static_cast<uint32_t>(entries_.size()));
+      if (!ins) e = it->second;
+    }
+    if (e == kNone) {
+      e = static_cast<uint32_t>(entries_.size());
+      entries_.push_back(Entry{t, cur_field_, cur_ref_});
+    }
+    entry_scratch_[t] = e;
+  }
+  if (want_meta_) {
+    Entry& en = entries_[entry_scratch_[t]];
+    uint32_t o = static_cast<uint32_t>(occs_.size());
+    occs_.push_back(Occurrence{start, static_cast<uint32_t>(raw.size()), index, kNone, from_array});
+    if (en.occ_tail == kNone) {
+      en.occ_head = o;
+    } else {
+      occs_[en.occ_tail].next = o;
+    }
+    en.occ_tail = o;
+  }
+}
+
+void Builder::AddField(uint32_t ref, uint32_t field, const FieldValue* value) {
+  cur_ref_ = ref;
+  cur_field_ = field;
+  cur_length_ = 0;
+  touched_.clear();
+  if (value != nullptr) {
+    if (value->kind == FieldValue::Kind::kString) {
+      LowerText(value->text, &lower_);
+      raw_.clear();
+      internal::Tokenize(lower_, &raw_);
+      std::u16string_view all(lower_);
+      uint32_t index = 0;
+      for (const RawToken& tk : raw_) {
+        AddToken(all.substr(tk.start, tk.length), tk.start, index++, false);
+      }
+    } else if (value->kind == FieldValue::Kind::kArray) {
+      for (const std::string& item : value->items) {
+        LowerText(item, &lower_);
+        AddToken(lower_, 0, 0, true);
+      }
+    }
+  }
+  FieldRefData& fr = field_refs_[size_t(ref) * fields_.size() + field];
+  fr.length = cur_length_;
+  fr.tf_begin = static_cast<uint32_t>(tf_pairs_.size());
+  fr.tf_count = static_cast<uint32_t>(touched_.size());
+  std::sort(touched_.begin(), touched_.end());  // lunr.Vector#insert keeps elements sorted by index
+  for (uint32_t t : touched_) {
+    tf_pairs_.push_back({t, tf_scratch_[t]});
+    tf_scratch_[t] = 0;
+  }
+}
+
+std::string Builder::Build(const std::vector<Document>& docs) {
+  SetUpFields();
+  SetUpRefs(docs);
+  doc_count_ = docs.size();
+  const size_t F = fields_.size();
+  field_refs_.assign(refs_.size() * F, FieldRefData{});
+  entries_.reserve(docs.size() * 64);
+  tf_pairs_.reserve(docs.size() * 64);
+  for (size_t i = 0; i < docs.size(); ++i) {
+    const Document& d = docs[i];
+    for (size_t f = 0; f < F; ++f) {
+      size_t src = fields_[f].source;
+      const FieldValue* v = src < d.fields.size() ? &d.fields[src] : nullptr;
+      AddField(doc_ref_[i], static_cast<uint32_t>(f), v);
+    }
+  }
+  return Serialise();
+}
+
+std::string Builder::Serialise() {
+  const size_t F = fields_.size();
+  const size_t R = refs_.size();
+  const size_t T = terms_.size();
+  const double N = static_cast<double>(doc_count_);
+  const double k1 = spec_.k1;
+  const double b = spec_.b < 0 ? 0 : (spec_.b > 1 ? 1 : spec_.b);  // Builder#b clamps
+
+  // Average field lengths over the (unique) field refs.
+  std::vector<double> avg(F, 0);
+  for (size_t f = 0; f < F; ++f) {
+    double sum = 0;
+    for (size_t r = 0; r < R; ++r) sum += field_refs_[r * F + f].length;
+    avg[f] = sum / static_cast<double>(R);
+  }
+
+  // idf per term: df counts (field, document) pairs.
+  std::vector<uint32_t> df(T, 0);
+  for (const Entry& e : entries_) ++df[e.term];
+  std::vector<double> idf(T);
+  for (size_t t = 0; t < T; ++t) {
+    double d = df[t];
+    double x = (N - d + 0.5) / (d + 0.5);
+    idf[t] = std::log(1 + std::fabs(x));
+  }
+
+  std::vector<std::string> ref_body(R);
+  size_t ref_bytes = 0;
+  for (size_t r = 0; r < R; ++r) {
+    ref_body[r] = EscapedBody(refs_[r]);
+    ref_bytes += ref_body[r].size();
+  }
+  std::vector<std::string> field_body(F);
+  for (size_t f = 0; f < F; ++f) field_body[f] = EscapedBody(fields_[f].name);
+
+  std::string out;
+  out.reserve(tf_pairs_.size() * 14 + entries_.size() * 16 + ref_bytes * (F + 8) + T * 32 +
+              occs_.size() * 16 + 1024);
+  out += "{\"version\":\"2.3.9\",\"fields\":[";
+  for (size_t f = 0; f < F; ++f) {
+    if (f) out.push_back(',');
+    out.push_back('"');
+    out += field_body[f];
+    out.push_back('"');
+  }
+  out += "],\"fieldVectors\":[";
+  bool first = true;
+  for (size_t r = 0; r < R; ++r) {
+    for (size_t f = 0; f < F; ++f) {
+      const FieldRefData& fr = field_refs_[r * F + f];
+      if (!first) out.push_back(',');
+      first = false;
+      out += "[\"";
+      out += field_body[f];
+      out.push_back('/');
+      out += ref_body[r];
+      out += "\",[";
+      const double fl = fr.length;
+      const double field_boost = (fields_[f].boost == 0 || std::isnan(fields_[f].boost)) ? 1 : fields_[f].boost;
+      const double doc_boost = ref_boost_[r];
+      for (uint32_t i = 0; i < fr.tf_count; ++i) {
+        const auto& [t, tfi] = tf_pairs_[fr.tf_begin + i];
+        const double tf = tfi;
+        double score = idf[t] * ((k1 + 1) * tf) / (k1 * (1 - b + b * (fl / avg[f])) + tf);
+        score *= field_boost;
+        score *= doc_boost;
+        if (i) out.push_back(',');
+        AppendUInt(t, &out);
+        out.push_back(',');
+        AppendScore(score, &out);
+      }
+      out += "]]";
+    }
+  }
+
+  // Group posting entries by (term, field), keeping creation (= add) order.
+  std::vector<uint32_t> start(T * F + 1, 0);
+  for (const Entry& e : entries_) ++start[size_t(e.term) * F + e.field + 1];
+  for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+  std::vector<uint32_t> order(entries_.size());
+  {
+    std::vector<uint32_t> pos(start.begin(), start.end() - 1);
+    for (uint32_t i = 0; i < entries_.size(); ++i) {
+      const Entry& e = entries_[i];
+      order[pos[size_t(e.term) * F + e.field]++] = i;
+    }
+  }
+  if (has_index_refs_) {
+    // V8 key order: array-index refs first, ascending; the rest in add order.
+    for (size_t g = 0; g + 1 < start.size(); ++g) {
+      auto b0 = order.begin() + start[g], e0 = order.begin() + start[g + 1];
+      auto is_idx = [&](uint32_t i) { return ref_index_value_[entries_[i].ref] != kNone; };
+      auto mid = std::stable_partition(b0, e0, is_idx);
+      std::sort(b0, mid, [&](uint32_t x, uint32_t y) {
+        return ref_index_value_[entries_[x].ref] < ref_index_value_[entries_[y].ref];
+      });
+    }
+  }
+
+  std::vector<uint32_t> sorted(T);
+  for (uint32_t t = 0; t < T; ++t) sorted[t] = t;
+  std::sort(sorted.begin(), sorted.end(), [&](uint32_t x, uint32_t y) { return terms_[x] < terms_[y]; });
+
+  out += "],\"invertedIndex\":[";
+  for (size_t si = 0; si < T; ++si) {
+    const uint32_t t = sorted[si];
+    if (si) out.push_back(',');
+    out.push_back('[');
+    internal::AppendJsonString16(terms_[t], &out);
+    out += ",{";
+    for (size_t k = 0; k < posting_keys_.size(); ++k) {
+      if (k) out.push_back(',');
+      out.push_back('"');
+      out += posting_keys_[k];
+      out += "\":";
+      const int fi = posting_key_field_[k];
+      if (fi < 0) {
+        AppendUInt(t, &out);
+        continue;
+      }
+      const size_t g = size_t(t) * F + static_cast<size_t>(fi);
+      out.push_back('{');
+      for (uint32_t j = start[g]; j < start[g + 1]; ++j) {
+        const Entry& e = entries_[order[j]];
+        if (j != start[g]) out.push_back(',');
+        out.push_back('"');
+        out += ref_body[e.ref];
+        out += "\":{";
+        for (size_t m = 0; m < meta_keys_.size(); ++m) {
+          if (m) out.push_back(',');
+          internal::AppendJsonString(meta_keys_[m].first, &out);
+          out += ":[";
+          bool firstv = true;
+          for (uint32_t o = e.occ_head; o != kNone; o = occs_[o].next) {
+            const Occurrence& oc = occs_[o];
+            for (int rep = 0; rep < meta_keys_[m].second; ++rep) {
+              if (!firstv) out.push_back(',');
+              firstv = false;
+              switch (meta_kinds_[m]) {
+                case MetaKey::kPosition:
+                  if (oc.from_array) {
+                    out += "null";
+                  } else {
+                    out.push_back('[');
+                    AppendUInt(oc.start, &out);
+                    out.push_back(',');
+                    AppendUInt(oc.length, &out);
+                    out.push_back(']');
+                  }
+                  break;
+                case MetaKey::kIndex:
+                  if (oc.from_array) {
+                    out += "null";
+                  } else {
+                    AppendUInt(oc.index, &out);
+                  }
+                  break;
+                case MetaKey::kFields:
+                  out += "[\"";
+                  out += field_body[e.field];
+                  out += "\"]";
+                  break;
+                case MetaKey::kOther:
+                  out += "null";
+                  break;
+              }
+            }
+          }
+          out.push_back(']');
+        }
+        out.push_back('}');
+      }
+      out.push_back('}');
+    }
+    out += "}]";
+  }
+  out += "],\"pipeline\":[\"stemmer\"]}";
+  return out;
+}
+
+}  // namespace
+
+std::string BuildLunrIndex(const IndexSpec& spec, const std::vector<Document>& docs) {
+  Builder b(spec);
+  return b.Build(docs);
+}
+
+std::string LunrStem(const std::string& token) {
+  return internal::Utf16ToUtf8(internal::Stem(internal::Utf8ToUtf16(token)));
+}
+
+}  // namespace dossier::search
