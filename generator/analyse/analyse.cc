@@ -1,0 +1,117 @@
+// Analyse(): runs every sub-stage over the corpus. Documents are processed in
+// id order whatever the input order; per-document work runs on a thread pool
+// and writes only its own slot, so the output never depends on threads.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "analyse/analyse.h"
+#include "analyse/analyse_internal.h"
+
+namespace dossier::analyse {
+
+using namespace internal;
+
+namespace {
+
+struct Work {
+  ArticleAnalysis a;
+  DocEntities ents;
+  TermCounts terms;
+};
+
+int SummaryLength(int n, const AnalyseOptions& o) {
+  if (n == 0) return 0;
+  if (o.summary_sentences > 0) return std::min(n, o.summary_sentences);
+  double ratio = std::isfinite(o.summary_ratio) ? std::clamp(o.summary_ratio, 0.0, 1.0) : 0.4;
+  int k = static_cast<int>(std::ceil(ratio * n - 1e-9));
+  return std::clamp(k, 1, n);
+}
+
+void AnalyseOne(const Document& doc, const AnalyseOptions& o, Work* w) {
+  ArticleAnalysis& a = w->a;
+  a.id = doc.id;
+  for (size_t p = 0; p < doc.paragraphs.size(); ++p) {
+    for (std::string& s : SplitSentences(doc.paragraphs[p])) {
+      a.sentences.push_back({std::move(s), static_cast<int>(p)});
+    }
+  }
+  std::vector<std::string> texts;
+  texts.reserve(a.sentences.size());
+  for (const Sentence& s : a.sentences) texts.push_back(s.text);
+  std::string title = Collapse(doc.title);
+  std::vector<double> scores = RankSentences(texts, title);
+  a.summary = PickSummary(texts, scores, SummaryLength(static_cast<int>(texts.size()), o), &a.ranking);
+  a.key_points = PickKeyPoints(texts, scores, o.key_points_min, o.key_points_max);
+  w->ents = ExtractEntities(texts, title);
+  a.quotes = ExtractQuotes(a.sentences, w->ents);
+  w->terms = CountTerms(title, texts);
+}
+
+}  // namespace
+
+std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const AnalyseOptions& options,
+                                     core::Diagnostics* diagnostics) {
+  const int n = static_cast<int>(docs.size());
+  // Id order (ties: identical content first by title, then input position).
+  std::vector<int> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return docs[x].id < docs[y].id; });
+  for (int k = 1; k < n; ++k) {
+    if (docs[order[k]].id == docs[order[k - 1]].id && diagnostics != nullptr) {
+      diagnostics->Warn(core::SourceLocation{docs[order[k]].id, 0, 0},
+                        "duplicate document id; related links to it are ambiguous");
+    }
+  }
+  std::vector<Work> work(n);
+  ParallelFor(n, options.threads, [&](int k) { AnalyseOne(docs[order[k]], options, &work[k]); });
+  if (diagnostics != nullptr) {
+    for (int k = 0; k < n; ++k) {
+      if (work[k].a.sentences.empty()) {
+        diagnostics->Warn(core::SourceLocation{docs[order[k]].id, 0, 0}, "document has no body text to analyse");
+      }
+    }
+  }
+  // Corpus-wide: people's spelling variants, then quote speakers follow.
+  std::vector<std::vector<Entity>*> per_doc;
+  for (Work& w : work) per_doc.push_back(&w.a.entities);
+  for (Work& w : work) w.a.entities = w.ents.entities;
+  std::map<std::string, std::string> rename = MergeAcrossCorpus(per_doc);
+  for (Work& w : work) {
+    for (Quote& q : w.a.quotes) {
+      auto it = rename.find(q.speaker);
+      if (it != rename.end()) q.speaker = it->second;
+    }
+    std::sort(w.a.entities.begin(), w.a.entities.end(), [](const Entity& x, const Entity& y) {
+      if (x.count != y.count) return x.count > y.count;
+      if (x.name != y.name) return x.name < y.name;
+      return x.kind < y.kind;
+    });
+  }
+  // Keyphrases against corpus document frequencies.
+  std::unordered_map<std::string, int> phrase_df;
+  for (const Work& w : work) {
+    for (const auto& [p, c] : w.terms.phrases) phrase_df[p]++;
+  }
+  ParallelFor(n, options.threads, [&](int k) {
+    work[k].a.keyphrases = PickKeyphrases(work[k].terms, phrase_df, n, std::max(0, options.keyphrases_max));
+  });
+  // Related articles.
+  std::vector<RelatedInput> rin(n);
+  for (int k = 0; k < n; ++k) {
+    rin[k].terms = &work[k].terms;
+    rin[k].entities = &work[k].a.entities;
+    rin[k].keyphrases = &work[k].a.keyphrases;
+    rin[k].id = &work[k].a.id;
+  }
+  std::vector<std::vector<Related>> rel =
+      FindRelated(rin, options.related_max, options.related_min_score, options.threads);
+  std::vector<ArticleAnalysis> out(n);
+  for (int k = 0; k < n; ++k) {
+    work[k].a.related = std::move(rel[k]);
+    out[order[k]] = std::move(work[k].a);
+  }
+  return out;
+}
+
+}  // namespace dossier::analyse

@@ -1,0 +1,84 @@
+// analyse: the text analysis stage. Sentences, tokens, extractive summary,
+// key points, keyphrases, entities, quotes and related articles.
+// Pure: no I/O, deterministic (independent of input order and thread count),
+// never fails; problems become diagnostics. English only for now.
+// Returned data owns all its strings.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/core.h"
+
+namespace dossier::analyse {
+
+// What the analysis needs of an article (pipeline adapts ingest::Article).
+struct Document {
+  std::string id;                       // stable, unique
+  std::string title;
+  std::vector<std::string> paragraphs;  // body only, no headline
+};
+
+struct AnalyseOptions {
+  // Summary length: `summary_sentences` when > 0, else ceil(ratio * n) with
+  // n = number of body sentences. Default: ratio 0.4.
+  double summary_ratio = 0.4;
+  int summary_sentences = 0;
+  int key_points_min = 3;      // 3..5 bullets when the article has enough sentences
+  int key_points_max = 5;
+  int keyphrases_max = 10;
+  int related_max = 5;         // up to N related articles
+  double related_min_score = 0.0;  // drop links scoring below this (0..1)
+  int threads = 0;             // 0 = hardware concurrency; output never depends on it
+};
+
+struct Sentence {
+  std::string text;
+  int paragraph = 0;  // index into Document::paragraphs
+};
+
+struct Entity {
+  std::string name;                   // canonical
+  std::string kind;                   // "person", "organisation", "place", "other"
+  int count = 0;                      // mentions
+  std::vector<std::string> variants;  // surface forms seen, sorted, incl. name
+  std::vector<int> sentences;         // sentence indices mentioning it, ascending
+};
+
+struct Quote {
+  std::string speaker;  // canonical entity name, or "" when unattributed
+  std::string text;     // the quoted words, without quote marks
+  int sentence = 0;
+};
+
+struct Keyphrase {
+  std::string text;
+  double weight = 0;
+};
+
+struct Related {
+  std::string id;
+  double score = 0;                 // 0..1, rounded to 4 decimals
+  std::vector<std::string> shared;  // shared entities then keyphrases, best first
+};
+
+struct ArticleAnalysis {
+  std::string id;
+  std::vector<Sentence> sentences;    // body sentences in article order
+  std::vector<int> summary;           // sentence indices, ascending (article order)
+  std::vector<int> ranking;           // all sentence indices, best first
+  std::vector<int> key_points;        // sentence indices, ascending
+  std::vector<Keyphrase> keyphrases;  // best first
+  std::vector<Entity> entities;       // by count desc, then name
+  std::vector<Quote> quotes;          // article order
+  std::vector<Related> related;       // best first, ties by id
+};
+
+// Analyses every document; the result is in the order of `docs`.
+std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const AnalyseOptions& options,
+                                     core::Diagnostics* diagnostics);
+
+// Lower-level entry points (also used by tests and incremental rebuilds).
+std::vector<std::string> SplitSentences(const std::string& paragraph);
+
+}  // namespace dossier::analyse

@@ -1,0 +1,194 @@
+// Related articles: every document becomes a sparse, unit-length TF-IDF
+// vector of stemmed content terms, canonical entities and recurring phrases;
+// candidates come from an inverted index (no dense all-pairs), scored by
+// cosine; ties break by id. Links that share nothing are never made.
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "analyse/analyse_internal.h"
+
+namespace dossier::analyse::internal {
+
+void ParallelFor(int n, int threads, const std::function<void(int)>& fn) {
+  if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
+  threads = std::max(1, std::min(threads, n));
+  if (threads <= 1) {
+    for (int i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::atomic<int> next{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      while (true) {
+        int i = next.fetch_add(1);
+        if (i >= n) break;
+        fn(i);
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+}
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string o(s);
+  for (char& c : o) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return o;
+}
+
+}  // namespace
+
+RelatedTuning& RTuning() {
+  static RelatedTuning t;
+  return t;
+}
+
+std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& docs, int related_max,
+                                              double min_score, int threads) {
+  const int n = static_cast<int>(docs.size());
+  std::vector<std::vector<Related>> out(n);
+  if (n < 2 || related_max <= 0) return out;
+  const RelatedTuning& tu = RTuning();
+  // Raw feature weights; feature ids in document order (the caller passes
+  // documents sorted by id, so ids never depend on input order).
+  std::unordered_map<std::string, int> ids;
+  std::vector<std::vector<std::pair<int, double>>> vec(n);
+  std::vector<int> df;
+  for (int d = 0; d < n; ++d) {
+    std::map<int, double> f;
+    auto add = [&](const std::string& key, double w) {
+      auto [it, ins] = ids.emplace(key, static_cast<int>(ids.size()));
+      if (ins) df.push_back(0);
+      f[it->second] += w;
+    };
+    for (const auto& [t, c] : docs[d].terms->terms) add("t:" + t, 1.0 + std::log(static_cast<double>(c)));
+    for (const Entity& e : *docs[d].entities) {
+      add("e:" + Lower(e.name), tu.entity_weight * (1.0 + std::log(static_cast<double>(std::max(1, e.count)))));
+    }
+    for (const auto& [p, c] : docs[d].terms->phrases) {
+      if (c >= 2 && p.find(' ') != std::string::npos) {
+        add("p:" + p, tu.phrase_weight * (1.0 + std::log(static_cast<double>(c))));
+      }
+    }
+    for (auto& [k, w] : f) {
+      vec[d].emplace_back(k, w);
+      df[k]++;
+    }
+  }
+  const int n_feat = static_cast<int>(df.size());
+  std::vector<double> idf(n_feat);
+  for (int k = 0; k < n_feat; ++k) idf[k] = std::log(static_cast<double>(n) / df[k]);
+  const int max_df = std::max(2, static_cast<int>(tu.max_df_ratio * n));
+  std::vector<std::vector<std::pair<int, double>>> postings(n_feat);
+  for (int d = 0; d < n; ++d) {
+    double norm = 0;
+    for (auto& [k, w] : vec[d]) {
+      w *= idf[k];
+      norm += w * w;
+    }
+    norm = std::sqrt(norm);
+    for (auto& [k, w] : vec[d]) {
+      w = norm > 0 ? w / norm : 0;
+      if (df[k] >= 2 && df[k] <= max_df && w > 0) postings[k].emplace_back(d, w);
+    }
+  }
+  auto neighbours = [&](const std::vector<std::pair<int, double>>& q, int self, std::vector<double>& acc,
+                        std::vector<int>& touched, int keep) {
+    for (auto& [k, w] : q) {
+      if (df[k] < 2 || df[k] > max_df) continue;
+      for (auto& [e, we] : postings[k]) {
+        if (acc[e] == 0) touched.push_back(e);
+        acc[e] += w * we;
+      }
+    }
+    std::vector<std::pair<double, int>> cands;
+    for (int e : touched) {
+      if (e != self && acc[e] > 0) cands.emplace_back(acc[e], e);
+      acc[e] = 0;
+    }
+    touched.clear();
+    auto better = [](const std::pair<double, int>& a, const std::pair<double, int>& b) {
+      if (a.first != b.first) return a.first > b.first;
+      return a.second < b.second;
+    };
+    if (static_cast<int>(cands.size()) > keep) {
+      std::partial_sort(cands.begin(), cands.begin() + keep, cands.end(), better);
+      cands.resize(keep);
+    } else {
+      std::sort(cands.begin(), cands.end(), better);
+    }
+    return cands;
+  };
+  std::vector<std::vector<std::pair<double, int>>> first(n);
+  const int keep = std::max(related_max, tu.smooth_k) + 1;
+  ParallelFor(n, threads, [&](int d) {
+    thread_local std::vector<double> acc;
+    thread_local std::vector<int> touched;
+    if (static_cast<int>(acc.size()) < n) acc.assign(n, 0.0);
+    first[d] = neighbours(vec[d], d, acc, touched, keep);
+  });
+  std::vector<std::vector<std::pair<double, int>>> final_lists = first;
+  if (tu.smooth > 0 && tu.smooth_k > 0) {
+    // Query expansion: add the mean of the nearest neighbours' vectors.
+    ParallelFor(n, threads, [&](int d) {
+      thread_local std::vector<double> acc;
+      thread_local std::vector<int> touched;
+      if (static_cast<int>(acc.size()) < n) acc.assign(n, 0.0);
+      std::map<int, double> q;
+      for (auto& [k, w] : vec[d]) q[k] += w;
+      int m = std::min<int>(tu.smooth_k, first[d].size());
+      for (int j = 0; j < m; ++j) {
+        for (auto& [k, w] : vec[first[d][j].second]) q[k] += tu.smooth * w / m;
+      }
+      double norm = 0;
+      for (auto& [k, w] : q) norm += w * w;
+      norm = std::sqrt(norm);
+      std::vector<std::pair<int, double>> qv;
+      for (auto& [k, w] : q) qv.emplace_back(k, norm > 0 ? w / norm : 0);
+      final_lists[d] = neighbours(qv, d, acc, touched, related_max + 1);
+    });
+  }
+  // Reasons: shared entities, then shared keyphrases.
+  ParallelFor(n, threads, [&](int d) {
+    for (auto& [score, e] : final_lists[d]) {
+      if (static_cast<int>(out[d].size()) >= related_max) break;
+      double s = std::round(std::min(1.0, score) * 10000.0) / 10000.0;
+      if (s <= 0 || s < min_score) continue;
+      Related r;
+      r.id = *docs[e].id;
+      r.score = s;
+      std::vector<std::pair<int, std::string>> shared;
+      std::map<std::string, int> theirs;
+      for (const Entity& x : *docs[e].entities) theirs[x.name] = x.count;
+      for (const Entity& x : *docs[d].entities) {
+        auto it = theirs.find(x.name);
+        if (it != theirs.end()) shared.emplace_back(-std::min(x.count, it->second), x.name);
+      }
+      std::sort(shared.begin(), shared.end());
+      std::set<std::string> used;
+      for (auto& [c, name] : shared) {
+        if (r.shared.size() >= 8) break;
+        r.shared.push_back(name);
+        used.insert(Lower(name));
+      }
+      std::set<std::string> their_kp;
+      for (const Keyphrase& k : *docs[e].keyphrases) their_kp.insert(k.text);
+      for (const Keyphrase& k : *docs[d].keyphrases) {
+        if (r.shared.size() >= 10) break;
+        if (their_kp.count(k.text) && !used.count(k.text)) r.shared.push_back(k.text);
+      }
+      out[d].push_back(std::move(r));
+    }
+  });
+  return out;
+}
+
+}  // namespace dossier::analyse::internal
