@@ -20,69 +20,91 @@ namespace {
 
 class U16Map {
  public:
-  U16Map() { slots_.resize(1024); }
+  U16Map() { slots_.assign(1024, Slot{}); }
 
   // Returns the value slot for `key`; *inserted tells whether it is new (then
-  // the caller sets the value).
+  // the caller sets the value). The pointer is valid until the next insert.
   int32_t* FindOrInsert(std::u16string_view key, bool* inserted) {
-    uint64_t h = Hash(key);
-    size_t mask = slots_.size() - 1;
+    const uint64_t h = Hash(key);
+    const uint32_t tag = static_cast<uint32_t>(h >> 32);
+    const size_t mask = slots_.size() - 1;
     size_t i = static_cast<size_t>(h) & mask;
+    const uint32_t klen = static_cast<uint32_t>(key.size());
     while (true) {
-      Slot& s = slots_[i];
-      if (s.off == kEmpty) break;
-      if (s.hash == h && s.len == key.size() &&
-          std::memcmp(arena_.data() + s.off, key.data(), key.size() * sizeof(char16_t)) == 0) {
-        *inserted = false;
-        return &s.value;
+      const Slot& s = slots_[i];
+      if (s.key == kEmpty) break;
+      if (s.tag == tag) {
+        Key& k = keys_[s.key];
+        if (k.len == klen && Equal(arena_.data() + k.off, key.data(), klen)) {
+          *inserted = false;
+          return &k.value;
+        }
       }
       i = (i + 1) & mask;
     }
-    if ((size_ + 1) * 4 > slots_.size() * 3) {
+    if ((keys_.size() + 1) * 10 > slots_.size() * 7) {
       Grow();
       return FindOrInsert(key, inserted);
     }
-    Slot& s = slots_[i];
-    s.hash = h;
-    s.off = static_cast<uint32_t>(arena_.size());
-    s.len = static_cast<uint32_t>(key.size());
-    s.value = -1;
+    slots_[i] = Slot{tag, static_cast<uint32_t>(keys_.size())};
+    keys_.push_back(Key{static_cast<uint32_t>(arena_.size()), klen, -1, static_cast<uint32_t>(h)});
     arena_.append(key);
-    ++size_;
     *inserted = true;
-    return &s.value;
+    return &keys_.back().value;
   }
 
  private:
   static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
   struct Slot {
-    uint64_t hash = 0;
-    uint32_t off = kEmpty;
-    uint32_t len = 0;
-    int32_t value = -1;
+    uint32_t tag = 0;  // high half of the hash
+    uint32_t key = kEmpty;
   };
+  struct Key {
+    uint32_t off;
+    uint32_t len;
+    int32_t value;
+    uint32_t hash_lo;
+  };
+  static bool Equal(const char16_t* a, const char16_t* b, uint32_t n) {
+    for (uint32_t i = 0; i < n; ++i)
+      if (a[i] != b[i]) return false;
+    return true;
+  }
   static uint64_t Hash(std::u16string_view k) {
-    uint64_t h = 0xcbf29ce484222325ull ^ (k.size() * 0x9E3779B97F4A7C15ull);
-    for (char16_t c : k) h = (h ^ c) * 0x100000001b3ull;
+    const char16_t* p = k.data();
+    size_t n = k.size();
+    uint64_t h = 0x9E3779B97F4A7C15ull * (n + 1);
+    while (n >= 4) {
+      uint64_t w = uint64_t(p[0]) | uint64_t(p[1]) << 16 | uint64_t(p[2]) << 32 | uint64_t(p[3]) << 48;
+      h = (h ^ w) * 0xff51afd7ed558ccdull;
+      h ^= h >> 31;
+      p += 4;
+      n -= 4;
+    }
+    if (n) {
+      uint64_t w = 0;
+      for (size_t j = 0; j < n; ++j) w |= uint64_t(p[j]) << (16 * j);
+      h = (h ^ w) * 0xff51afd7ed558ccdull;
+    }
     h ^= h >> 29;
     h *= 0xbf58476d1ce4e5b9ull;
     h ^= h >> 32;
     return h;
   }
   void Grow() {
-    std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.size() * 2, Slot{});
-    size_t mask = slots_.size() - 1;
-    for (const Slot& s : old) {
-      if (s.off == kEmpty) continue;
-      size_t i = static_cast<size_t>(s.hash) & mask;
-      while (slots_[i].off != kEmpty) i = (i + 1) & mask;
-      slots_[i] = s;
+    slots_.assign(slots_.size() * 2, Slot{});
+    const size_t mask = slots_.size() - 1;
+    for (uint32_t k = 0; k < keys_.size(); ++k) {
+      uint64_t h = keys_[k].hash_lo;
+      size_t i = static_cast<size_t>(h) & mask;
+      while (slots_[i].key != kEmpty) i = (i + 1) & mask;
+      // The tag is recomputed from the key (the slot only keeps the high half).
+      slots_[i] = Slot{static_cast<uint32_t>(Hash(std::u16string_view(arena_.data() + keys_[k].off, keys_[k].len)) >> 32), k};
     }
   }
   std::vector<Slot> slots_;
+  std::vector<Key> keys_;
   std::u16string arena_;
-  size_t size_ = 0;
 };
 
 // Lower-cased UTF-16 of a field string (JS `String(v).toLowerCase()`).
@@ -231,7 +253,6 @@ class Builder {
   bool want_meta_ = false;
 
   std::u16string lower_;
-  std::vector<RawToken> raw_;
 };
 
 void Builder::SetUpFields() {
@@ -385,12 +406,17 @@ void Builder::AddField(uint32_t ref, uint32_t field, const FieldValue* value) {
   if (value != nullptr) {
     if (value->kind == FieldValue::Kind::kString) {
       LowerText(value->text, &lower_);
-      raw_.clear();
-      internal::Tokenize(lower_, &raw_);
-      std::u16string_view all(lower_);
+      // lunr.tokenizer: the non-empty slices between separators.
+      const char16_t* s = lower_.data();
+      const size_t n = lower_.size();
       uint32_t index = 0;
-      for (const RawToken& tk : raw_) {
-        AddToken(all.substr(tk.start, tk.length), tk.start, index++, false);
+      size_t i = 0;
+      while (i < n) {
+        while (i < n && internal::IsSeparator(s[i])) ++i;
+        if (i == n) break;
+        const size_t start = i;
+        while (i < n && !internal::IsSeparator(s[i])) ++i;
+        AddToken(std::u16string_view(s + start, i - start), static_cast<uint32_t>(start), index++, false);
       }
     } else if (value->kind == FieldValue::Kind::kArray) {
       for (const std::string& item : value->items) {
@@ -487,12 +513,14 @@ std::string Builder::Serialise() {
       out += ref_body[r];
       out += "\",[";
       const double fl = fr.length;
+      // k1 * (1 - b + b * (fieldLength / avg)), the same operations as lunr.js:2608.
+      const double norm = k1 * (1 - b + b * (fl / avg[f]));
       const double field_boost = (fields_[f].boost == 0 || std::isnan(fields_[f].boost)) ? 1 : fields_[f].boost;
       const double doc_boost = ref_boost_[r];
       for (uint32_t i = 0; i < fr.tf_count; ++i) {
         const auto& [t, tfi] = tf_pairs_[fr.tf_begin + i];
         const double tf = tfi;
-        double score = idf[t] * ((k1 + 1) * tf) / (k1 * (1 - b + b * (fl / avg[f])) + tf);
+        double score = idf[t] * ((k1 + 1) * tf) / (norm + tf);
         score *= field_boost;
         score *= doc_boost;
         if (i) out.push_back(',');
@@ -508,29 +536,41 @@ std::string Builder::Serialise() {
   std::vector<uint32_t> start(T * F + 1, 0);
   for (const Entry& e : entries_) ++start[size_t(e.term) * F + e.field + 1];
   for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
-  std::vector<uint32_t> order(entries_.size());
+  // grouped[k] = (ref, first occurrence) of the k-th posting entry in (term,
+  // field, add) order, so that writing reads it sequentially.
+  std::vector<std::pair<uint32_t, uint32_t>> grouped(entries_.size());
   {
     std::vector<uint32_t> pos(start.begin(), start.end() - 1);
-    for (uint32_t i = 0; i < entries_.size(); ++i) {
-      const Entry& e = entries_[i];
-      order[pos[size_t(e.term) * F + e.field]++] = i;
-    }
+    for (const Entry& e : entries_) grouped[pos[size_t(e.term) * F + e.field]++] = {e.ref, e.occ_head};
   }
   if (has_index_refs_) {
     // V8 key order: array-index refs first, ascending; the rest in add order.
     for (size_t g = 0; g + 1 < start.size(); ++g) {
-      auto b0 = order.begin() + start[g], e0 = order.begin() + start[g + 1];
-      auto is_idx = [&](uint32_t i) { return ref_index_value_[entries_[i].ref] != kNone; };
-      auto mid = std::stable_partition(b0, e0, is_idx);
-      std::sort(b0, mid, [&](uint32_t x, uint32_t y) {
-        return ref_index_value_[entries_[x].ref] < ref_index_value_[entries_[y].ref];
+      auto b0 = grouped.begin() + start[g], e0 = grouped.begin() + start[g + 1];
+      auto mid = std::stable_partition(b0, e0, [&](const auto& x) { return ref_index_value_[x.first] != kNone; });
+      std::sort(b0, mid, [&](const auto& x, const auto& y) {
+        return ref_index_value_[x.first] < ref_index_value_[y.first];
       });
     }
   }
 
   std::vector<uint32_t> sorted(T);
   for (uint32_t t = 0; t < T; ++t) sorted[t] = t;
-  std::sort(sorted.begin(), sorted.end(), [&](uint32_t x, uint32_t y) { return terms_[x] < terms_[y]; });
+  {
+    // JS default sort: UTF-16 code-unit order. Sort on a 4-unit prefix key
+    // first, then break ties on the whole string.
+    std::vector<uint64_t> key(T);
+    for (uint32_t t = 0; t < T; ++t) {
+      uint64_t k = 0;
+      const std::u16string& w = terms_[t];
+      for (size_t j = 0; j < 4; ++j) k = (k << 16) | (j < w.size() ? w[j] : 0);
+      key[t] = k;
+    }
+    std::sort(sorted.begin(), sorted.end(), [&](uint32_t x, uint32_t y) {
+      if (key[x] != key[y]) return key[x] < key[y];
+      return terms_[x] < terms_[y];
+    });
+  }
 
   out += "],\"invertedIndex\":[";
   for (size_t si = 0; si < T; ++si) {
@@ -552,17 +592,17 @@ std::string Builder::Serialise() {
       const size_t g = size_t(t) * F + static_cast<size_t>(fi);
       out.push_back('{');
       for (uint32_t j = start[g]; j < start[g + 1]; ++j) {
-        const Entry& e = entries_[order[j]];
+        const auto [ref, occ_head] = grouped[j];
         if (j != start[g]) out.push_back(',');
         out.push_back('"');
-        out += ref_body[e.ref];
+        out += ref_body[ref];
         out += "\":{";
         for (size_t m = 0; m < meta_keys_.size(); ++m) {
           if (m) out.push_back(',');
           internal::AppendJsonString(meta_keys_[m].first, &out);
           out += ":[";
           bool firstv = true;
-          for (uint32_t o = e.occ_head; o != kNone; o = occs_[o].next) {
+          for (uint32_t o = occ_head; o != kNone; o = occs_[o].next) {
             const Occurrence& oc = occs_[o];
             for (int rep = 0; rep < meta_keys_[m].second; ++rep) {
               if (!firstv) out.push_back(',');
@@ -588,7 +628,7 @@ std::string Builder::Serialise() {
                   break;
                 case MetaKey::kFields:
                   out += "[\"";
-                  out += field_body[e.field];
+                  out += field_body[static_cast<size_t>(fi)];
                   out += "\"]";
                   break;
                 case MetaKey::kOther:

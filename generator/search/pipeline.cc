@@ -189,8 +189,8 @@ struct Stemmer {
   bool Cvx(std::u16string_view s) { return nfa.Run(s, kCvx, std::size(kCvx), true); }
 };
 
-inline bool EndsWith(std::u16string_view w, const char* suf) {
-  size_t n = std::strlen(suf);
+inline bool EndsWith(std::u16string_view w, std::string_view suf) {
+  size_t n = suf.size();
   if (w.size() < n) return false;
   for (size_t i = 0; i < n; ++i)
     if (w[w.size() - n + i] != static_cast<char16_t>(suf[i])) return false;
@@ -206,11 +206,11 @@ inline bool NoLineTerminator(std::u16string_view s) {
 // `^(.+?)(alternatives)$`: index of the matching alternative (the longest
 // suffix that leaves a non-empty stem), or -1.
 template <size_t N>
-int MatchSuffix(std::u16string_view w, const std::array<const char*, N>& alts, size_t* stem_len) {
+int MatchSuffix(std::u16string_view w, const std::array<std::string_view, N>& alts, size_t* stem_len) {
   int best = -1;
   size_t best_len = 0;
   for (size_t i = 0; i < N; ++i) {
-    size_t n = std::strlen(alts[i]);
+    size_t n = alts[i].size();
     if (n > best_len && w.size() > n && EndsWith(w, alts[i])) {
       best = static_cast<int>(i);
       best_len = n;
@@ -222,20 +222,20 @@ int MatchSuffix(std::u16string_view w, const std::array<const char*, N>& alts, s
   return best;
 }
 
-constexpr std::array<const char*, 21> kStep2 = {"ational", "tional", "enci",  "anci",    "izer",    "bli",     "alli",
+constexpr std::array<std::string_view, 21> kStep2 = {"ational", "tional", "enci",  "anci",    "izer",    "bli",     "alli",
                                                 "entli",   "eli",    "ousli", "ization", "ation",   "ator",    "alism",
                                                 "iveness", "fulness", "ousness", "aliti", "iviti", "biliti", "logi"};
 constexpr std::array<const char*, 21> kStep2Rep = {"ate", "tion", "ence", "ance", "ize", "ble", "al",
                                                    "ent", "e",    "ous",  "ize",  "ate", "ate", "al",
                                                    "ive", "ful",  "ous",  "al",   "ive", "ble", "log"};
-constexpr std::array<const char*, 7> kStep3 = {"icate", "ative", "alize", "iciti", "ical", "ful", "ness"};
+constexpr std::array<std::string_view, 7> kStep3 = {"icate", "ative", "alize", "iciti", "ical", "ful", "ness"};
 constexpr std::array<const char*, 7> kStep3Rep = {"ic", "", "al", "ic", "ic", "", ""};
-constexpr std::array<const char*, 18> kStep4 = {"al",  "ance", "ence", "er",  "ic",  "able", "ible", "ant", "ement",
+constexpr std::array<std::string_view, 18> kStep4 = {"al",  "ance", "ence", "er",  "ic",  "able", "ible", "ant", "ement",
                                                 "ment", "ent", "ou",   "ism", "ate", "iti",  "ous",  "ive", "ize"};
-constexpr std::array<const char*, 2> kStep1a = {"sses", "ies"};
-constexpr std::array<const char*, 2> kStep1b = {"ed", "ing"};
-constexpr std::array<const char*, 1> kEed = {"eed"};
-constexpr std::array<const char*, 1> kE = {"e"};
+constexpr std::array<std::string_view, 2> kStep1a = {"sses", "ies"};
+constexpr std::array<std::string_view, 2> kStep1b = {"ed", "ing"};
+constexpr std::array<std::string_view, 1> kEed = {"eed"};
+constexpr std::array<std::string_view, 1> kE = {"e"};
 
 void AppendAscii(std::u16string* w, const char* s) {
   for (; *s; ++s) w->push_back(static_cast<char16_t>(*s));
