@@ -360,7 +360,7 @@
       this.clear();
       this.say('');
       this.close();
-      this.syncUrl('');
+      if (force) this.syncUrl('');
       return;
     }
     if (!state.idx) {
@@ -377,7 +377,9 @@
     }
     var res = search(q);
     this.clear();
-    this.syncUrl(q);
+    // Only on an explicit submit: replaceState while typing would count as a
+    // same-document navigation for tools watching the page.
+    if (force) this.syncUrl(q);
     if (res.error) {
       this.message(res.error, 'is-error');
       this.say('The query could not be understood.');
