@@ -1,0 +1,160 @@
+#include "cli/cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/cli_internal.h"
+
+namespace dossier::cli {
+
+namespace fs = std::filesystem;
+
+void PrintError(const core::Status& status) { std::fprintf(stderr, "%s\n", status.ToString().c_str()); }
+
+size_t PrintDiagnostics(core::Diagnostics* diagnostics, bool quiet) {
+  diagnostics->Sort();
+  size_t n = 0;
+  for (const auto& d : diagnostics->items()) {
+    if (quiet && d.severity == core::Severity::kWarning) continue;
+    std::fprintf(stderr, "%s\n", d.ToString().c_str());
+    ++n;
+  }
+  return n;
+}
+
+bool Setup(const CommonFlags& f, config::SiteConfig* config, pipeline::BuildOptions* options, int* exit_code) {
+  std::string path = f.config.empty() ? "dossier.yaml" : f.config;
+  core::Status st = config::Load(path, !f.config.empty(), config);
+  if (!st.ok()) {
+    PrintError(st);
+    *exit_code = kExitError;
+    return false;
+  }
+  fs::path dir = fs::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  *options = pipeline::OptionsFromConfig(*config, dir);
+  if (!f.seeds.empty()) options->seeds_dir = f.seeds;
+  if (!f.content.empty()) options->content_dir = f.content;
+  if (!f.out.empty()) options->out_dir = f.out;
+  options->strict = f.strict;
+  options->quiet = f.quiet;
+  return true;
+}
+
+namespace {
+
+void AddCommon(CLI::App* app, CommonFlags* f) {
+  app->add_option("--seeds", f->seeds, "Folder of raw articles (default: seeds/)");
+  app->add_option("--content", f->content, "Folder of Markdown pages (default: content/)");
+  app->add_option("--out", f->out, "Output folder for the site (default: site/)");
+  app->add_option("--config", f->config, "Config file (default: dossier.yaml, if present)");
+  app->add_flag("--strict", f->strict, "Treat warnings as errors (exit 1)");
+  app->add_flag("-q,--quiet", f->quiet, "Print errors only");
+}
+
+std::string Kib(size_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f KiB", bytes / 1024.0);
+  return buf;
+}
+
+int RunBuild(const CommonFlags& f, bool force, bool timings, const std::string& dump) {
+  config::SiteConfig config;
+  pipeline::BuildOptions options;
+  int code = kExitOk;
+  if (!Setup(f, &config, &options, &code)) return code;
+  options.force = force;
+  options.dump_search_docs = dump;
+  pipeline::BuildReport report;
+  core::Diagnostics diags;
+  core::Status st = pipeline::Build(config, options, &report, &diags);
+  PrintDiagnostics(&diags, f.quiet);
+  if (!st.ok()) {
+    PrintError(st);
+    if (options.write_site) std::fprintf(stderr, "build failed; the previous site was left as it was\n");
+    return kExitError;
+  }
+  if (!f.quiet) {
+    double total = 0;
+    for (const auto& [stage, s] : report.timings) total += s;
+    std::fprintf(stderr,
+                 "built %zu briefings (%zu written, %zu kept as edited), %zu pages into %s; search index %s (%s gzip); "
+                 "%zu warning(s); %.2f s\n",
+                 report.articles, report.briefings_written, report.briefings_kept, report.pages,
+                 core::GenericString(options.out_dir).c_str(), Kib(report.search_bytes).c_str(),
+                 Kib(report.search_gzip_bytes).c_str(), diags.WarningCount(), total);
+    if (timings)
+      for (const auto& [stage, s] : report.timings) std::fprintf(stderr, "  %-16s %8.3f s\n", stage.c_str(), s);
+  }
+  if (diags.HasErrors() || (f.strict && !diags.empty())) return kExitError;
+  return kExitOk;
+}
+
+int RunCheck(const CommonFlags& f) {
+  config::SiteConfig config;
+  pipeline::BuildOptions options;
+  int code = kExitOk;
+  if (!Setup(f, &config, &options, &code)) return code;
+  std::error_code ec;
+  if (!fs::is_directory(options.out_dir, ec)) {
+    std::fprintf(stderr, "%s: error: no site to check (run 'dossier build' first)\n",
+                 core::GenericString(options.out_dir).c_str());
+    return kExitError;
+  }
+  auto problems = pipeline::CheckSite(options.out_dir);
+  for (const auto& p : problems) std::printf("%s\n", p.c_str());
+  if (!f.quiet || !problems.empty())
+    std::fprintf(stderr, "%zu broken link(s), anchor(s) or asset(s) in %s\n", problems.size(),
+                 core::GenericString(options.out_dir).c_str());
+  return problems.empty() ? kExitOk : kExitError;
+}
+
+}  // namespace
+
+int Run(int argc, char** argv) {
+  CLI::App app{"Dossier turns raw articles into a static briefing site.", "dossier"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("dossier ") + DOSSIER_VERSION);
+  CommonFlags common;
+  bool force = false, timings = false;
+  std::string dump;
+  AnalyseFlags af;
+
+  CLI::App* build = app.add_subcommand("build", "Write briefings into content/ and render the site into site/");
+  AddCommon(build, &common);
+  build->add_flag("--force", force, "Regenerate briefings edited by hand (a .bak copy is kept)");
+  build->add_flag("--timings", timings, "Print the time of each stage");
+  build->add_option("--dump-search-docs", dump, "Write the documents given to the search index (JSON) to FILE");
+
+  CLI::App* analyse = app.add_subcommand("analyse", "Print the analysis of every article (machine interface)");
+  AddCommon(analyse, &common);
+  analyse->add_option("--format", af.format, "Output format")->check(CLI::IsMember({"jsonl", "text"}));
+  analyse->add_option("--summary-ratio", af.summary_ratio, "Summary length as a fraction of the body sentences")
+      ->check(CLI::Range(0.01, 1.0));
+  analyse->add_option("--summary-sentences", af.summary_sentences, "Summary length in sentences (wins over the ratio)")
+      ->check(CLI::Range(1, 1000));
+
+  CLI::App* check = app.add_subcommand("check", "Verify every internal link, anchor and asset of the built site");
+  AddCommon(check, &common);
+
+  CLI::App* version = app.add_subcommand("version", "Print the version");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  if (*version) {
+    std::printf("dossier %s\n", DOSSIER_VERSION);
+    return kExitOk;
+  }
+  if (*build) return RunBuild(common, force, timings, dump);
+  if (*analyse) return RunAnalyse(common, af);
+  if (*check) return RunCheck(common);
+  return kExitUsage;
+}
+
+}  // namespace dossier::cli

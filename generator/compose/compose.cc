@@ -1,0 +1,258 @@
+#include "compose/compose.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <set>
+
+namespace dossier::compose {
+namespace {
+
+// Markdown escaping for article text (kept in sync with markdown::EscapeText;
+// compose must not depend on the markdown module).
+std::string Esc(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (char c : text) {
+    switch (c) {
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '>': case '&':
+      case '|': case '~': case '{': case '}': case '#': case '!':
+        out += '\\';
+        out += c;
+        break;
+      case '\n': out += ' '; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// Escapes the start of a line so it cannot open a block (list, heading...).
+std::string EscLineStart(std::string s) {
+  if (!s.empty() && (s[0] == '-' || s[0] == '+' || s[0] == '=')) s.insert(0, "\\");
+  size_t d = 0;
+  while (d < s.size() && std::isdigit(static_cast<unsigned char>(s[d]))) ++d;
+  if (d > 0 && d < s.size() && (s[d] == '.' || s[d] == ')')) s.insert(d, "\\");
+  return s;
+}
+
+// A link destination that survives spaces and parentheses; characters that
+// cannot appear in one are percent-encoded.
+std::string UrlDest(const std::string& url) {
+  std::string out = "<";
+  for (char c : url) {
+    if (c == '<' || c == '>' || c == '\\' || c == '\n' || c == ' ') {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + ">";
+}
+
+std::string Anchor(int sentence) { return "s" + std::to_string(sentence + 1); }
+
+bool IsWordByte(char c) { return std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80); }
+
+// Finds `needle` in `hay` at word boundaries, from `from`.
+size_t FindWord(const std::string& hay, const std::string& needle, size_t from) {
+  if (needle.empty()) return std::string::npos;
+  for (size_t p = hay.find(needle, from); p != std::string::npos; p = hay.find(needle, p + 1)) {
+    bool left = p == 0 || !IsWordByte(hay[p - 1]);
+    size_t e = p + needle.size();
+    bool right = e >= hay.size() || !IsWordByte(hay[e]);
+    if (left && right) return p;
+  }
+  return std::string::npos;
+}
+
+struct Mention {
+  size_t pos, len;
+  std::string slug;
+};
+
+// The sentence as Markdown, with the first mention of not-yet-linked
+// entities linked to their pages.
+std::string LinkSentence(const std::string& text, const std::vector<const analyse::Entity*>& entities,
+                         const ComposeContext& ctx, std::set<std::string>* linked) {
+  std::vector<Mention> found;
+  for (const analyse::Entity* e : entities) {
+    if (linked->count(e->name)) continue;
+    auto ref = ctx.entities.find(e->name);
+    if (ref == ctx.entities.end()) continue;
+    size_t best = std::string::npos, best_len = 0;
+    std::vector<std::string> forms = e->variants;
+    forms.push_back(e->name);
+    for (const auto& v : forms) {
+      size_t p = FindWord(text, v, 0);
+      if (p < best || (p == best && v.size() > best_len)) {
+        best = p;
+        best_len = v.size();
+      }
+    }
+    if (best == std::string::npos) continue;
+    bool overlaps = std::any_of(found.begin(), found.end(), [&](const Mention& m) {
+      return best < m.pos + m.len && m.pos < best + best_len;
+    });
+    if (overlaps) continue;
+    found.push_back({best, best_len, ref->second.slug});
+    linked->insert(e->name);
+  }
+  std::sort(found.begin(), found.end(), [](const Mention& a, const Mention& b) { return a.pos < b.pos; });
+  std::string out;
+  size_t at = 0;
+  for (const auto& m : found) {
+    out += Esc(text.substr(at, m.pos - at));
+    out += "[" + Esc(text.substr(m.pos, m.len)) + "](../entities/" + m.slug + ".html)";
+    at = m.pos + m.len;
+  }
+  out += Esc(text.substr(at));
+  return out;
+}
+
+std::string LongDate(const std::string& iso) {
+  static const char* kMonths[] = {"January", "February", "March", "April", "May", "June", "July",
+                                  "August", "September", "October", "November", "December"};
+  if (iso.size() != 10) return iso;
+  int m = std::stoi(iso.substr(5, 2)), d = std::stoi(iso.substr(8, 2));
+  if (m < 1 || m > 12) return iso;
+  return std::to_string(d) + " " + kMonths[m - 1] + " " + iso.substr(0, 4);
+}
+
+}  // namespace
+
+std::map<std::string, EntityRef> BuildEntityDirectory(const std::vector<analyse::ArticleAnalysis>& analyses) {
+  std::map<std::string, std::map<std::string, int>> kinds;  // name -> kind -> articles
+  std::map<std::string, int> counts;
+  for (const auto& a : analyses)
+    for (const auto& e : a.entities) {
+      kinds[e.name][e.kind] += 1;
+      counts[e.name] += e.count;
+    }
+  std::map<std::string, EntityRef> dir;
+  std::set<std::string> used;
+  for (const auto& [name, by_kind] : kinds) {
+    EntityRef r;
+    r.name = name;
+    int best = -1;
+    for (const auto& [k, n] : by_kind)
+      if (n > best) {
+        best = n;
+        r.kind = k;
+      }
+    r.count = counts[name];
+    std::string base = core::Slugify(name, 60), slug = base;
+    for (int n = 2; used.count(slug); ++n) slug = base + "-" + std::to_string(n);
+    used.insert(slug);
+    r.slug = slug;
+    dir[name] = r;
+  }
+  return dir;
+}
+
+Page ComposeBriefing(const ingest::Article& art, const analyse::ArticleAnalysis& an, const ComposeContext& ctx) {
+  Page p;
+  p.is_briefing = true;
+  p.rel_path = "briefings/" + art.slug + ".md";
+  p.title = art.title;
+  p.title_derived = art.title_derived;
+  p.slug = art.slug;
+  p.date = art.date;
+  p.byline = art.byline;
+  p.byline_url = art.byline_url;
+  p.source_url = art.source_url;
+  p.publisher = art.publisher;
+  p.seed = art.source_path;
+  p.seed_hash = art.content_hash;
+  p.notes = art.notes;
+  p.tags = art.tags;
+
+  // In brief: the best-ranked sentences, shown in article order.
+  std::vector<int> brief(an.ranking.begin(),
+                         an.ranking.begin() + std::min<size_t>(an.ranking.size(), std::max(1, ctx.brief_sentences)));
+  std::sort(brief.begin(), brief.end());
+  for (int i : brief) p.summary.push_back(an.sentences[i].text);
+  for (int i : an.key_points) p.key_points.push_back({an.sentences[i].text, Anchor(i)});
+  for (const auto& e : an.entities) {
+    auto ref = ctx.entities.find(e.name);
+    EntityRef r = ref != ctx.entities.end() ? ref->second : EntityRef{e.name, e.kind, core::Slugify(e.name), 0};
+    r.count = e.count;
+    p.entities.push_back(r);
+  }
+  for (const auto& k : an.keyphrases) p.keyphrases.push_back(k.text);
+  for (const auto& q : an.quotes) p.quotes.push_back({q.speaker, q.text, Anchor(q.sentence)});
+  for (const auto& r : an.related) {
+    auto other = ctx.articles.find(r.id);
+    if (other == ctx.articles.end()) continue;
+    p.related.push_back({other->second.first, other->second.second, r.score, r.shared});
+  }
+
+  std::string b;
+  if (!p.summary.empty()) {
+    b += "## In brief\n\n";
+    std::string para;
+    for (const auto& s : p.summary) para += (para.empty() ? "" : " ") + Esc(s);
+    b += EscLineStart(para) + "\n\n";
+  }
+  if (!p.key_points.empty()) {
+    b += "## Key points\n\n";
+    for (const auto& k : p.key_points) b += "- [" + Esc(k.text) + "](#" + k.anchor + ")\n";
+    b += "\n";
+  }
+  if (!p.quotes.empty()) {
+    b += "## Who said what\n\n";
+    for (const auto& q : p.quotes) {
+      std::string who = q.speaker.empty() ? "Unattributed" : q.speaker;
+      b += "- **" + Esc(who) + "**: \u201C" + Esc(q.text) + "\u201D ([in context](#" + q.anchor + "))\n";
+    }
+    b += "\n";
+  }
+  b += "## Full text\n\n";
+  std::vector<const analyse::Entity*> ents;
+  for (const auto& e : an.entities) ents.push_back(&e);
+  std::set<std::string> linked;
+  int para = -1;
+  std::string line;
+  for (size_t i = 0; i < an.sentences.size(); ++i) {
+    const auto& s = an.sentences[i];
+    if (s.paragraph != para && !line.empty()) {
+      b += line + "\n\n";
+      line.clear();
+    }
+    para = s.paragraph;
+    line += (line.empty() ? "" : " ") + std::string("{#") + Anchor(static_cast<int>(i)) + "}" +
+            LinkSentence(s.text, ents, ctx, &linked);
+  }
+  if (!line.empty()) b += line + "\n\n";
+  if (an.sentences.empty()) b += "*This article has no body text.*\n\n";
+  for (const auto& n : p.notes) b += "> *Note:* " + Esc(n) + "\n\n";
+  if (!p.related.empty()) {
+    b += "## Related briefings\n\n";
+    for (const auto& r : p.related) {
+      b += "- [" + Esc(r.title) + "](" + r.slug + ".md)";
+      if (!r.shared.empty()) {
+        b += " \u2014 shares ";
+        for (size_t k = 0; k < r.shared.size() && k < 6; ++k) b += (k ? ", " : "") + Esc(r.shared[k]);
+      }
+      b += "\n";
+    }
+    b += "\n";
+  }
+  b += "## Source\n\n";
+  std::string src;
+  if (!p.publisher.empty()) src += p.source_url.empty() ? Esc(p.publisher) : "[" + Esc(p.publisher) + "](" + UrlDest(p.source_url) + ")";
+  else if (!p.source_url.empty()) src += "[" + Esc(p.source_url) + "](" + UrlDest(p.source_url) + ")";
+  else src += "Source not recorded";
+  if (!p.byline.empty()) src += ", by " + Esc(p.byline);
+  if (!p.date.empty()) src += ", " + LongDate(p.date);
+  b += src + ".\n\n";
+  for (const auto& l : art.related_links)
+    b += "Related at the source: " + (l.url.empty() ? Esc(l.text) : "[" + Esc(l.text) + "](" + UrlDest(l.url) + ")") + "\n\n";
+  b += "Made from seeds/" + Esc(p.seed) + (p.title_derived ? "; the title was derived from the lead sentence" : "") + ".\n";
+  p.body = b;
+  return p;
+}
+
+}  // namespace dossier::compose

@@ -1,0 +1,135 @@
+// core: the vocabulary every stage shares. Status and diagnostics (errors are
+// values, never exceptions), source locations, UTF-8 text helpers, stable
+// hashing, and the file-system helpers that are the project's only direct
+// users of std::filesystem for reading and atomic writing.
+// Nothing here knows about articles, pages or themes.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dossier::core {
+
+// ---- Locations and diagnostics --------------------------------------------
+
+struct SourceLocation {
+  std::string path;  // as given by the user (relative paths stay relative)
+  int line = 0;      // 1-based; 0 = unknown
+  int column = 0;    // 1-based; 0 = unknown
+  std::string ToString() const;  // "path", "path:line" or "path:line:col"
+};
+
+// Byte offset in `text` -> 1-based line and column (column counts code points).
+SourceLocation LocationAt(std::string_view path, std::string_view text, size_t offset);
+
+enum class Severity { kWarning, kError };
+
+struct Diagnostic {
+  Severity severity = Severity::kWarning;
+  SourceLocation location;
+  std::string message;
+  std::string ToString() const;  // "path:line: warning: message"
+};
+
+class Diagnostics {
+ public:
+  void Warn(SourceLocation loc, std::string message);
+  void Error(SourceLocation loc, std::string message);
+  void Add(Diagnostic d) { items_.push_back(std::move(d)); }
+  void Append(const Diagnostics& other);
+  const std::vector<Diagnostic>& items() const { return items_; }
+  bool HasErrors() const;
+  size_t WarningCount() const;
+  bool empty() const { return items_.empty(); }
+  // Stable order for printing: by path, line, column, then insertion order.
+  void Sort();
+
+ private:
+  std::vector<Diagnostic> items_;
+};
+
+// ---- Status ----------------------------------------------------------------
+
+enum class Code { kOk, kInvalidInput, kNotFound, kIoError, kUsage, kInternal };
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  static Status Ok() { return Status(); }
+  static Status Invalid(std::string msg, SourceLocation loc = {});
+  static Status NotFound(std::string msg, SourceLocation loc = {});
+  static Status Io(std::string msg, SourceLocation loc = {});
+  static Status Usage(std::string msg);
+  static Status Internal(std::string msg);
+
+  bool ok() const { return code_ == Code::kOk; }
+  Code code() const { return code_; }
+  const std::string& message() const { return message_; }
+  const SourceLocation& location() const { return location_; }
+  // Adds an outer "while ..." line, printed after the message.
+  Status& WithContext(std::string context);
+  // "path:line:col: error: message\n  while ..."
+  std::string ToString() const;
+
+ private:
+  Status(Code c, std::string m, SourceLocation l) : code_(c), message_(std::move(m)), location_(std::move(l)) {}
+  Code code_ = Code::kOk;
+  std::string message_;
+  SourceLocation location_;
+  std::vector<std::string> context_;
+};
+
+// ---- Text ------------------------------------------------------------------
+
+// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+// Decodes Windows-1252 bytes to UTF-8 (undefined bytes map to U+FFFD).
+std::string Windows1252ToUtf8(std::string_view s);
+// Decodes UTF-16 (LE or BE) to UTF-8; unpaired surrogates become U+FFFD.
+std::string Utf16ToUtf8(std::string_view bytes, bool big_endian);
+// Removes a leading UTF-8 BOM and turns CRLF / lone CR into LF.
+std::string NormalizeNewlines(std::string_view s);
+std::string_view Trim(std::string_view s);
+std::string ToLowerAscii(std::string_view s);
+bool StartsWith(std::string_view s, std::string_view prefix);
+bool EndsWith(std::string_view s, std::string_view suffix);
+std::vector<std::string> SplitLines(std::string_view s);
+// Collapses runs of whitespace (incl. NBSP) to one space and trims.
+std::string CollapseWhitespace(std::string_view s);
+// Lower-case ASCII slug: letters and digits kept (non-ASCII letters are
+// transliterated where simple, else dropped), other runs become '-'. Never
+// empty ("untitled"), never starts with '.', at most `max_len` bytes, and
+// never a Windows device name (con, nul, aux, ...).
+std::string Slugify(std::string_view s, size_t max_len = 80);
+// Number of code points of valid UTF-8.
+size_t Utf8Length(std::string_view s);
+// Longest prefix of at most `max_bytes` that does not cut a code point.
+std::string_view Utf8Prefix(std::string_view s, size_t max_bytes);
+// Levenshtein distance, for "did you mean" suggestions.
+size_t EditDistance(std::string_view a, std::string_view b);
+// The candidate closest to `word` (distance <= 3 and < len), or "".
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
+// Stable 64-bit FNV-1a as 16 lower-case hex digits.
+std::string HashHex(std::string_view data);
+// Escapes &, <, >, " and ' for HTML text and attributes.
+std::string HtmlEscape(std::string_view s);
+
+// ---- Files -----------------------------------------------------------------
+
+namespace fs = std::filesystem;
+
+Status ReadFile(const fs::path& path, std::string* out);
+// Writes through a temporary file in the same folder and renames it into
+// place, so a reader never sees a half-written file. Creates parent folders.
+Status WriteFileAtomic(const fs::path& path, std::string_view data);
+// Writes only when the content differs (keeps mtimes of unchanged files).
+Status WriteFileIfChanged(const fs::path& path, std::string_view data);
+// `child` lies inside `parent` once both are made absolute and normalised.
+bool IsInside(const fs::path& child, const fs::path& parent);
+// Path as a generic string with '/' separators.
+std::string GenericString(const fs::path& p);
+
+}  // namespace dossier::core

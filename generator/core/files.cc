@@ -1,0 +1,73 @@
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "core/core.h"
+
+namespace dossier::core {
+
+Status ReadFile(const fs::path& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Io(std::string("cannot read: ") + std::strerror(errno), {GenericString(path)});
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return Status::Io("read failed", {GenericString(path)});
+  *out = std::move(ss).str();
+  return Status::Ok();
+}
+
+Status WriteFileAtomic(const fs::path& path, std::string_view data) {
+  std::error_code ec;
+  if (path.has_parent_path()) {
+    fs::create_directories(path.parent_path(), ec);
+    if (ec) return Status::Io("cannot create folder: " + ec.message(), {GenericString(path.parent_path())});
+  }
+  fs::path tmp = path;
+  tmp += ".dossier-tmp-" + std::to_string(getpid());
+  FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) return Status::Io(std::string("cannot write: ") + std::strerror(errno), {GenericString(path)});
+  size_t written = data.empty() ? 0 : std::fwrite(data.data(), 1, data.size(), f);
+  bool ok = written == data.size();
+  ok = (std::fflush(f) == 0) && ok;
+  int err = errno;
+  ok = (std::fclose(f) == 0) && ok;
+  if (!ok) {
+    fs::remove(tmp, ec);
+    return Status::Io(std::string("cannot write: ") + std::strerror(err ? err : EIO), {GenericString(path)});
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    return Status::Io("cannot replace file: " + ec.message(), {GenericString(path)});
+  }
+  return Status::Ok();
+}
+
+Status WriteFileIfChanged(const fs::path& path, std::string_view data) {
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec)) {
+    std::string old;
+    if (ReadFile(path, &old).ok() && old == data) return Status::Ok();
+  }
+  return WriteFileAtomic(path, data);
+}
+
+bool IsInside(const fs::path& child, const fs::path& parent) {
+  fs::path c = fs::absolute(child).lexically_normal();
+  fs::path p = fs::absolute(parent).lexically_normal();
+  auto ci = c.begin();
+  for (auto pi = p.begin(); pi != p.end(); ++pi, ++ci) {
+    if (pi->empty()) continue;  // trailing slash
+    if (ci == c.end() || *ci != *pi) return false;
+  }
+  return true;
+}
+
+std::string GenericString(const fs::path& p) { return p.generic_string(); }
+
+}  // namespace dossier::core

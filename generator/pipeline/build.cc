@@ -1,0 +1,184 @@
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "pipeline/pipeline_internal.h"
+
+namespace dossier::pipeline {
+namespace {
+
+using core::Status;
+
+class Timer {
+ public:
+  explicit Timer(BuildReport* r) : report_(r), start_(std::chrono::steady_clock::now()) {}
+  void Lap(const char* stage) {
+    auto now = std::chrono::steady_clock::now();
+    report_->timings.emplace_back(stage, std::chrono::duration<double>(now - start_).count());
+    start_ = now;
+  }
+
+ private:
+  BuildReport* report_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+// Holds an exclusive lock on <project>/.dossier.lock for the whole build.
+class BuildLock {
+ public:
+  Status Acquire(const fs::path& dir) {
+    path_ = dir / ".dossier.lock";
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) return Status::Ok();  // read-only project: nothing to protect
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0)
+      return Status::Invalid("another dossier build is running in this project (lock " +
+                             core::GenericString(path_) + ")");
+    return Status::Ok();
+  }
+  ~BuildLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+ private:
+  fs::path path_;
+  int fd_ = -1;
+};
+
+Status CheckOutputDir(const BuildOptions& o) {
+  std::error_code ec;
+  fs::path out = fs::weakly_canonical(fs::absolute(o.out_dir), ec);
+  if (out.empty() || out == out.root_path())
+    return Status::Invalid("refusing to write the site to '" + core::GenericString(o.out_dir) + "' (the file-system root)");
+  for (const fs::path& p : {o.seeds_dir, o.content_dir, o.project_dir}) {
+    fs::path q = fs::weakly_canonical(fs::absolute(p), ec);
+    if (core::IsInside(q, out) || (core::IsInside(out, q) && p != o.project_dir))
+      return Status::Invalid("refusing to write the site to '" + core::GenericString(o.out_dir) +
+                             "': it overlaps the input folder '" + core::GenericString(p) + "'");
+  }
+  if (fs::exists(out, ec) && !fs::is_empty(out, ec) && !fs::exists(out / ".dossier-site", ec))
+    return Status::Invalid("refusing to replace '" + core::GenericString(o.out_dir) +
+                           "': it is not empty and was not written by Dossier (no .dossier-site marker)");
+  return Status::Ok();
+}
+
+// Moves the finished build into place; the old site is removed only after.
+Status SwapIn(const fs::path& tmp, const fs::path& out) {
+  std::error_code ec;
+  fs::path old = out.parent_path() / ("." + out.filename().string() + ".old-" + std::to_string(getpid()));
+  bool had_old = fs::exists(out, ec);
+  if (had_old) {
+    fs::rename(out, old, ec);
+    if (ec) return Status::Io("cannot move the previous site aside: " + ec.message(), {core::GenericString(out)});
+  }
+  fs::rename(tmp, out, ec);
+  if (ec) {
+    std::error_code ignored;
+    if (had_old) fs::rename(old, out, ignored);
+    return Status::Io("cannot move the new site into place: " + ec.message(), {core::GenericString(out)});
+  }
+  if (had_old) fs::remove_all(old, ec);
+  return Status::Ok();
+}
+
+}  // namespace
+
+BuildOptions OptionsFromConfig(const config::SiteConfig& c, const fs::path& config_dir) {
+  BuildOptions o;
+  auto resolve = [&](const std::string& p) { return fs::path(p).is_absolute() ? fs::path(p) : config_dir / p; };
+  o.project_dir = config_dir;
+  o.seeds_dir = resolve(c.seeds_dir);
+  o.content_dir = resolve(c.content_dir);
+  o.out_dir = resolve(c.output_dir);
+  return o;
+}
+
+analyse::AnalyseOptions AnalyseOptionsFrom(const config::SiteConfig& c) {
+  analyse::AnalyseOptions a;
+  a.summary_ratio = c.summary_ratio;
+  a.summary_sentences = c.summary_sentences;
+  a.related_max = c.related_max;
+  a.related_min_score = c.related_min_score;
+  a.threads = c.threads;
+  return a;
+}
+
+Status LoadAndAnalyse(const config::SiteConfig& config, const BuildOptions& options,
+                      std::vector<ingest::Article>* articles, std::vector<analyse::ArticleAnalysis>* analyses,
+                      core::Diagnostics* diagnostics) {
+  ingest::IngestOptions io;
+  io.max_file_bytes = static_cast<size_t>(config.max_article_mb) << 20;
+  Status st = ingest::LoadArticles(options.seeds_dir, io, articles, diagnostics);
+  if (!st.ok()) return st;
+  std::vector<analyse::Document> docs;
+  docs.reserve(articles->size());
+  for (const auto& a : *articles) docs.push_back({a.id, a.title, a.paragraphs});
+  *analyses = analyse::Analyse(docs, AnalyseOptionsFrom(config), diagnostics);
+  return Status::Ok();
+}
+
+Status Build(const config::SiteConfig& config, const BuildOptions& options, BuildReport* report,
+             core::Diagnostics* diagnostics) {
+  Timer timer(report);
+  BuildLock lock;
+  Status st = lock.Acquire(options.project_dir);
+  if (!st.ok()) return st;
+  if (options.write_site) {
+    st = CheckOutputDir(options);
+    if (!st.ok()) return st;
+  }
+  std::vector<ingest::Article> articles;
+  std::vector<analyse::ArticleAnalysis> analyses;
+  st = LoadAndAnalyse(config, options, &articles, &analyses, diagnostics);
+  if (!st.ok()) return st;
+  report->articles = articles.size();
+  timer.Lap("ingest+analyse");
+  if (options.strict && !diagnostics->empty())
+    return Status::Invalid("--strict: " + std::to_string(diagnostics->items().size()) +
+                           " problem(s) in the input; nothing was written");
+
+  compose::ComposeContext ctx;
+  ctx.entities = compose::BuildEntityDirectory(analyses);
+  ctx.brief_sentences = config.brief_sentences;
+  for (const auto& a : articles) ctx.articles[a.id] = {a.slug, a.title};
+  std::vector<compose::Page> pages;
+  pages.reserve(articles.size());
+  for (size_t i = 0; i < articles.size(); ++i) pages.push_back(compose::ComposeBriefing(articles[i], analyses[i], ctx));
+  std::map<std::string, compose::Page> current;
+  st = WriteBriefings(options.content_dir, &pages, options.force, report, diagnostics, &current);
+  if (!st.ok()) return st;
+  timer.Lap("compose");
+  if (!options.write_site) return Status::Ok();
+
+  render::Theme theme;
+  st = render::LoadTheme(options.project_dir / "themes", config.theme, options.project_dir / "templates", &theme);
+  if (!st.ok()) return st.WithContext("loading the theme");
+  std::vector<SitePage> site_pages;
+  compose::Page home_intro;
+  LoadContent(options.content_dir, std::move(current), &site_pages, &home_intro, diagnostics);
+  timer.Lap("content");
+
+  std::error_code ec;
+  fs::path out = fs::absolute(options.out_dir).lexically_normal();
+  if (out.filename().empty()) out = out.parent_path();
+  fs::create_directories(out.parent_path(), ec);
+  fs::path tmp = out.parent_path() / ("." + out.filename().string() + ".tmp-" + std::to_string(getpid()));
+  fs::remove_all(tmp, ec);
+  SiteWriter writer(tmp);
+  RenderInput in{&config, &options, &theme, &site_pages, &home_intro};
+  st = RenderSite(in, &writer, report, diagnostics);
+  if (!st.ok()) {
+    fs::remove_all(tmp, ec);
+    return st;
+  }
+  timer.Lap("render");
+  st = SwapIn(tmp, out);
+  if (!st.ok()) {
+    fs::remove_all(tmp, ec);
+    return st;
+  }
+  return Status::Ok();
+}
+
+}  // namespace dossier::pipeline

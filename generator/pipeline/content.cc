@@ -1,0 +1,142 @@
+// content/: writing generated briefings (never over a hand edit) and
+// reading every page back for rendering.
+#include <algorithm>
+
+#include "pipeline/pipeline_internal.h"
+
+namespace dossier::pipeline {
+
+using core::Status;
+
+Status SiteWriter::Write(const std::string& rel, std::string_view data) {
+  fs::path p = (root_ / rel).lexically_normal();
+  if (rel.empty() || fs::path(rel).is_absolute() || !core::IsInside(p, root_))
+    return Status::Internal("refusing to write outside the output folder: " + rel);
+  Status st = core::WriteFileAtomic(p, data);
+  if (!st.ok()) return st;
+  written_.push_back(rel);
+  return Status::Ok();
+}
+
+Status SiteWriter::Copy(const std::string& rel, const fs::path& from) {
+  std::string data;
+  Status st = core::ReadFile(from, &data);
+  if (!st.ok()) return st;
+  return Write(rel, data);
+}
+
+Status WriteBriefings(const fs::path& content_dir, std::vector<compose::Page>* pages, bool force, BuildReport* report,
+                      core::Diagnostics* diags, std::map<std::string, compose::Page>* current) {
+  std::error_code ec;
+  fs::path dir = content_dir / "briefings";
+  fs::create_directories(dir, ec);
+  if (ec) return Status::Io("cannot create folder: " + ec.message(), {core::GenericString(dir)});
+  std::set<std::string> live;
+  for (auto& page : *pages) {
+    fs::path file = content_dir / page.rel_path;
+    std::string display = core::GenericString(file);
+    live.insert(file.filename().string());
+    std::string text = compose::Serialize(page, true);
+    std::string old;
+    bool exists = fs::exists(file, ec) && core::ReadFile(file, &old).ok();
+    if (exists && old != text) {
+      compose::FileState state = compose::ClassifyFile(old);
+      if (state != compose::FileState::kGenerated && !force) {
+        diags->Warn({display}, std::string(state == compose::FileState::kHandEdited ? "edited by hand" : "not written by Dossier") +
+                                   "; kept as it is (run 'dossier build --force' to regenerate it, a backup is kept)");
+        ++report->briefings_kept;
+        continue;
+      }
+      if (state != compose::FileState::kGenerated) {
+        Status st = core::WriteFileAtomic(fs::path(display + ".bak"), old);
+        if (!st.ok()) return st;
+        diags->Warn({display}, "hand edits replaced by --force; previous version saved as " + display + ".bak");
+      }
+    }
+    if (!exists || old != text) {
+      Status st = core::WriteFileAtomic(file, text);
+      if (!st.ok()) return st;
+      ++report->briefings_written;
+    }
+    (*current)[page.rel_path] = std::move(page);
+  }
+  // Generated briefings whose seed is gone are removed; hand-edited ones stay.
+  std::vector<fs::path> stale;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.is_regular_file() && e.path().extension() == ".md" && !live.count(e.path().filename().string()))
+      stale.push_back(e.path());
+  std::sort(stale.begin(), stale.end());
+  for (const auto& f : stale) {
+    std::string text;
+    if (!core::ReadFile(f, &text).ok()) continue;
+    if (compose::ClassifyFile(text) == compose::FileState::kGenerated) fs::remove(f, ec);
+  }
+  return Status::Ok();
+}
+
+void LoadContent(const fs::path& content_dir, std::map<std::string, compose::Page> current, std::vector<SitePage>* pages,
+                 compose::Page* home_intro, core::Diagnostics* diags) {
+  std::error_code ec;
+  std::vector<std::string> files;
+  for (fs::recursive_directory_iterator it(content_dir, ec), end; it != end; it.increment(ec)) {
+    if (ec) break;
+    std::string name = it->path().filename().string();
+    if (!name.empty() && name[0] == '.') {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file() && it->path().extension() == ".md")
+      files.push_back(core::GenericString(it->path().lexically_relative(content_dir)));
+  }
+  std::sort(files.begin(), files.end());
+  std::set<std::string> out_paths;
+  for (const auto& rel : files) {
+    SitePage sp;
+    auto cur = current.find(rel);
+    if (cur != current.end()) {
+      sp.page = std::move(cur->second);
+    } else {
+      std::string text, display = core::GenericString(content_dir / rel);
+      Status st = core::ReadFile(content_dir / rel, &text);
+      if (st.ok()) st = compose::ParsePage(text, display, &sp.page);
+      if (!st.ok()) {
+        diags->Error(st.location().path.empty() ? core::SourceLocation{display} : st.location(),
+                     st.message() + "; page skipped");
+        continue;
+      }
+      sp.page.rel_path = rel;
+      sp.page.is_briefing = core::StartsWith(rel, "briefings/");
+    }
+    std::string stem = rel.substr(0, rel.size() - 3);
+    if (stem == "_index" || stem == "index") {
+      *home_intro = std::move(sp.page);
+      continue;
+    }
+    // Output path: every component made safe; briefings by their slug.
+    std::string out;
+    if (sp.page.is_briefing) {
+      if (sp.page.slug.empty()) sp.page.slug = core::Slugify(fs::path(rel).stem().string());
+      out = "briefings/" + sp.page.slug + ".html";
+    } else {
+      for (const auto& part : fs::path(stem)) out += (out.empty() ? "" : "/") + core::Slugify(part.string());
+      out += ".html";
+      if (sp.page.slug.empty()) sp.page.slug = core::Slugify(fs::path(stem).filename().string());
+    }
+    if (sp.page.title.empty()) sp.page.title = sp.page.slug;
+    if (!out_paths.insert(out).second) {
+      diags->Warn({core::GenericString(content_dir / rel)}, "skipped: another page already renders to " + out);
+      continue;
+    }
+    sp.out_path = out;
+    pages->push_back(std::move(sp));
+  }
+}
+
+std::string RootPrefix(const std::string& site_path) {
+  std::string r;
+  for (char c : site_path)
+    if (c == '/') r += "../";
+  return r;
+}
+
+}  // namespace dossier::pipeline

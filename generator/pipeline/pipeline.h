@@ -1,0 +1,64 @@
+// pipeline: the stage order and the folder layout. seeds/ -> ingest ->
+// analyse -> compose (content/briefings/*.md, hand edits kept) -> read
+// content/ -> render HTML + search index into a temporary folder -> swap it
+// in place of site/ only when everything succeeded. The only module that
+// knows every stage; stages never see a Pipeline.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "analyse/analyse.h"
+#include "config/config.h"
+#include "core/core.h"
+#include "ingest/ingest.h"
+
+namespace dossier::pipeline {
+
+struct BuildOptions {
+  std::filesystem::path project_dir = ".";  // themes/ and templates/ are looked up here
+  std::filesystem::path seeds_dir;          // resolved paths (absolute or relative to cwd)
+  std::filesystem::path content_dir;
+  std::filesystem::path out_dir;
+  bool strict = false;   // warnings are errors
+  bool force = false;    // regenerate hand-edited briefings (a backup is kept)
+  bool quiet = false;
+  bool write_site = true;  // false: content/ only
+  std::string dump_search_docs;  // write the search documents (lunr oracle input) here
+  // Extra files injected into every HTML page before </body> (serve uses it).
+  std::string inject_html;
+};
+
+struct BuildReport {
+  size_t articles = 0;
+  size_t briefings_written = 0;
+  size_t briefings_kept = 0;  // hand-edited, left alone
+  size_t pages = 0;           // HTML pages written
+  size_t search_bytes = 0;
+  size_t search_gzip_bytes = 0;
+  std::vector<std::pair<std::string, double>> timings;  // stage -> seconds
+};
+
+// Resolves folders from the config (relative to the config's folder).
+BuildOptions OptionsFromConfig(const config::SiteConfig& config, const std::filesystem::path& config_dir);
+
+// Ingest + analyse only (used by `dossier analyse`).
+core::Status LoadAndAnalyse(const config::SiteConfig& config, const BuildOptions& options,
+                            std::vector<ingest::Article>* articles, std::vector<analyse::ArticleAnalysis>* analyses,
+                            core::Diagnostics* diagnostics);
+
+analyse::AnalyseOptions AnalyseOptionsFrom(const config::SiteConfig& config);
+
+// The whole build. Diagnostics collects warnings (and errors of single
+// files); the Status is not ok when the build as a whole failed, in which
+// case the previous site/ is left untouched.
+core::Status Build(const config::SiteConfig& config, const BuildOptions& options, BuildReport* report,
+                   core::Diagnostics* diagnostics);
+
+// Verifies every internal link, anchor and asset of a built site.
+// Returns one line per broken reference ("page: href -> problem").
+std::vector<std::string> CheckSite(const std::filesystem::path& site_dir);
+
+}  // namespace dossier::pipeline

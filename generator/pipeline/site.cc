@@ -1,0 +1,500 @@
+// site/: every HTML page, from content pages and the entity graph in their
+// front matter. All links are relative (RootPrefix) so one build works at a
+// domain root, under a subpath and from file://.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "markdown/markdown.h"
+#include "pipeline/pipeline_internal.h"
+
+namespace dossier::pipeline {
+namespace {
+
+using core::Status;
+using render::Value;
+
+struct EntityInfo {
+  std::string name, kind, slug;
+  int count = 0;
+  std::vector<size_t> pages;                // indices into pages, sorted
+  std::map<std::string, int> co_mentions;   // other entity slug -> briefings shared
+};
+
+struct KindInfo {
+  const char* kind;
+  const char* label;   // singular
+  const char* title;   // plural, page title
+  const char* file;    // site path
+};
+
+constexpr KindInfo kKinds[] = {{"person", "Person", "People", "people.html"},
+                               {"organisation", "Organisation", "Organisations", "organisations.html"},
+                               {"place", "Place", "Places", "places.html"},
+                               {"other", "Topic", "Topics", "topics.html"}};
+
+const KindInfo& Kind(const std::string& k) {
+  for (const auto& info : kKinds)
+    if (k == info.kind) return info;
+  return kKinds[3];
+}
+
+std::string LongDate(const std::string& iso) {
+  static const char* kMonths[] = {"January", "February", "March", "April", "May", "June", "July",
+                                  "August", "September", "October", "November", "December"};
+  if (iso.size() < 10) return iso;
+  int m = std::atoi(iso.substr(5, 2).c_str()), d = std::atoi(iso.substr(8, 2).c_str());
+  if (m < 1 || m > 12) return iso;
+  return std::to_string(d) + " " + kMonths[m - 1] + " " + iso.substr(0, 4);
+}
+
+std::string MonthLabel(const std::string& iso) {
+  static const char* kMonths[] = {"January", "February", "March", "April", "May", "June", "July",
+                                  "August", "September", "October", "November", "December"};
+  int m = std::atoi(iso.substr(5, 2).c_str());
+  if (m < 1 || m > 12) return iso.substr(0, 7);
+  return std::string(kMonths[m - 1]) + " " + iso.substr(0, 4);
+}
+
+bool ValidIsoDate(const std::string& d) {
+  return d.size() == 10 && d[4] == '-' && d[7] == '-' &&
+         std::all_of(d.begin(), d.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
+}
+
+std::string Join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+class SiteBuilder {
+ public:
+  SiteBuilder(const RenderInput& in, SiteWriter* w, BuildReport* r, core::Diagnostics* d)
+      : in_(in), cfg_(*in.config), pages_(*in.pages), writer_(w), report_(r), diags_(d) {}
+
+  Status Run() {
+    RenderBodies();
+    CollectEntities();
+    Status st;
+    for (size_t i = 0; i < pages_.size(); ++i)
+      if (!(st = pages_[i].page.is_briefing ? Briefing(i) : HandWritten(i)).ok()) return st;
+    for (auto& [slug, e] : entities_)
+      if (!(st = EntityPage(e)).ok()) return st;
+    for (const auto& k : kKinds)
+      if (!(st = KindIndex(k)).ok()) return st;
+    if (!(st = Home()).ok() || !(st = Timeline()).ok() || !(st = Sources()).ok()) return st;
+    if (!(st = Simple("search", "search.html", "Search")).ok() || !(st = Simple("404", "404.html", "Page not found")).ok())
+      return st;
+    if (!(st = Assets()).ok() || !(st = Feed()).ok() || !(st = Sitemap()).ok() || !(st = SearchIndex()).ok()) return st;
+    if (!(st = writer_->Write(".nojekyll", "")).ok()) return st;
+    return writer_->Write(".dossier-site", "This folder is written by Dossier and replaced on every build.\n");
+  }
+
+ private:
+  // ---- shared view parts ---------------------------------------------------
+
+  Value Base(const std::string& out_path, const std::string& page_title, const std::string& kind) {
+    std::string root = RootPrefix(out_path);
+    Value v = Value::Object();
+    Value site = Value::Object();
+    site.Set("title", cfg_.title);
+    site.Set("description", cfg_.description);
+    site.Set("language", cfg_.language);
+    v.Set("site", site);
+    v.Set("root", root);
+    v.Set("page_title", page_title == cfg_.title ? cfg_.title : page_title + " \u2013 " + cfg_.title);
+    v.Set("page_kind", kind);
+    v.Set("feed_url", root + "feed.xml");
+    Value menu = Value::List();
+    auto item = [&](const std::string& title, const std::string& path) {
+      Value m = Value::Object();
+      m.Set("title", title);
+      m.Set("url", root + path);
+      m.Set("current", path == out_path);
+      menu.Push(m);
+    };
+    item("Home", "index.html");
+    item("Timeline", "timeline.html");
+    for (const auto& k : kKinds) item(k.title, k.file);
+    item("Sources", "sources.html");
+    for (const auto* p : menu_pages_) item(p->page.title, p->out_path);
+    item("Search", "search.html");
+    v.Set("menu", menu);
+    return v;
+  }
+
+  Value Card(size_t i, const std::string& from) {
+    const auto& sp = pages_[i];
+    const auto& p = sp.page;
+    std::string root = RootPrefix(from);
+    Value c = Value::Object();
+    c.Set("title", p.title);
+    c.Set("url", root + sp.out_path);
+    c.Set("date", p.date);
+    c.Set("date_long", LongDate(p.date));
+    c.Set("publisher", p.publisher);
+    c.Set("byline", p.byline);
+    c.Set("summary", Join(p.summary, " "));
+    Value ents = Value::List();
+    int n = 0;
+    for (const auto& e : p.entities) {
+      if (n++ == 5) break;
+      Value x = Value::Object();
+      x.Set("name", e.name);
+      x.Set("url", root + "entities/" + e.slug + ".html");
+      ents.Push(x);
+    }
+    c.Set("entities", ents);
+    return c;
+  }
+
+  Status Emit(const std::string& tmpl, const std::string& out_path, const Value& view) {
+    std::string html;
+    Status st = render::RenderTemplate(*in_.theme, tmpl, view, &html);
+    if (!st.ok()) return st.WithContext("rendering " + out_path);
+    if (!in_.options->inject_html.empty()) {
+      size_t body = html.rfind("</body>");
+      if (body == std::string::npos) html += in_.options->inject_html;
+      else html.insert(body, in_.options->inject_html);
+    }
+    ++report_->pages;
+    return writer_->Write(out_path, html);
+  }
+
+  // ---- content pages ---------------------------------------------------------
+
+  void RenderBodies() {
+    markdown::MarkdownOptions mo;
+    rendered_.resize(pages_.size());
+    for (size_t i = 0; i < pages_.size(); ++i) {
+      rendered_[i] = markdown::Render(pages_[i].page.body, mo);
+      const auto& p = pages_[i].page;
+      if (!p.is_briefing && p.menu) menu_pages_.push_back(&pages_[i]);
+    }
+    std::stable_sort(menu_pages_.begin(), menu_pages_.end(),
+                     [](const SitePage* a, const SitePage* b) { return a->page.weight < b->page.weight; });
+    for (size_t i = 0; i < pages_.size(); ++i)
+      if (pages_[i].page.is_briefing) briefings_.push_back(i);
+    // Newest first; undated last; ties by title then path.
+    std::stable_sort(briefings_.begin(), briefings_.end(), [&](size_t a, size_t b) {
+      const auto &x = pages_[a].page, &y = pages_[b].page;
+      if (x.date != y.date) return x.date > y.date;
+      if (x.title != y.title) return x.title < y.title;
+      return pages_[a].out_path < pages_[b].out_path;
+    });
+    for (size_t i : briefings_) by_slug_[pages_[i].page.slug] = i;
+  }
+
+  void CollectEntities() {
+    for (size_t i : briefings_) {
+      const auto& p = pages_[i].page;
+      std::set<std::string> seen;
+      for (const auto& e : p.entities) {
+        if (!seen.insert(e.slug).second) continue;
+        auto& info = entities_[e.slug];
+        if (info.slug.empty()) {
+          info.slug = e.slug;
+          info.name = e.name;
+          info.kind = e.kind;
+        }
+        info.count += e.count;
+        info.pages.push_back(i);
+      }
+      for (const auto& a : seen)
+        for (const auto& b : seen)
+          if (a != b) entities_[a].co_mentions[b] += 1;
+    }
+  }
+
+  Value Toc(const markdown::RenderedMarkdown& r) {
+    Value toc = Value::List();
+    for (const auto& h : r.toc) {
+      Value t = Value::Object();
+      t.Set("id", h.id);
+      t.Set("text", h.text);
+      t.Set("level", std::to_string(h.level));
+      toc.Push(t);
+    }
+    return toc;
+  }
+
+  Status Briefing(size_t i) {
+    const auto& sp = pages_[i];
+    const auto& p = sp.page;
+    std::string root = RootPrefix(sp.out_path);
+    Value v = Base(sp.out_path, p.title, "briefing");
+    v.Set("title", p.title);
+    v.Set("title_derived", p.title_derived);
+    v.Set("date", p.date);
+    v.Set("date_long", LongDate(p.date));
+    v.Set("byline", p.byline);
+    v.Set("publisher", p.publisher);
+    v.Set("source_url", SafeUrl(p.source_url));
+    v.Set("content_html", rendered_[i].html);
+    v.Set("toc", Toc(rendered_[i]));
+    Value groups = Value::List();
+    for (const auto& k : kKinds) {
+      Value items = Value::List();
+      for (const auto& e : p.entities) {
+        if (e.kind != k.kind) continue;
+        Value x = Value::Object();
+        x.Set("name", e.name);
+        x.Set("url", root + "entities/" + e.slug + ".html");
+        x.Set("count", std::to_string(e.count));
+        items.Push(x);
+      }
+      if (items.size() == 0) continue;
+      Value g = Value::Object();
+      g.Set("label", k.title);
+      g.Set("items", items);
+      groups.Push(g);
+    }
+    v.Set("entity_groups", groups);
+    Value kp = Value::List();
+    for (const auto& k : p.keyphrases) kp.Push(k);
+    v.Set("keyphrases", kp);
+    Value rel = Value::List();
+    for (const auto& r : p.related) {
+      auto it = by_slug_.find(r.slug);
+      if (it == by_slug_.end()) continue;  // the related briefing is gone
+      Value x = Value::Object();
+      x.Set("title", pages_[it->second].page.title);
+      x.Set("url", root + pages_[it->second].out_path);
+      x.Set("shared", Join(r.shared, ", "));
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%.2f", r.score);
+      x.Set("score", buf);
+      rel.Push(x);
+    }
+    v.Set("related", rel);
+    return Emit("briefing", sp.out_path, v);
+  }
+
+  Status HandWritten(size_t i) {
+    const auto& sp = pages_[i];
+    Value v = Base(sp.out_path, sp.page.title, "page");
+    v.Set("title", sp.page.title);
+    v.Set("content_html", rendered_[i].html);
+    v.Set("toc", Toc(rendered_[i]));
+    return Emit("page", sp.out_path, v);
+  }
+
+  // ---- entity pages ----------------------------------------------------------
+
+  Status EntityPage(const EntityInfo& e) {
+    std::string out = "entities/" + e.slug + ".html";
+    std::string root = RootPrefix(out);
+    const KindInfo& k = Kind(e.kind);
+    Value v = Base(out, e.name, "entity");
+    v.Set("name", e.name);
+    v.Set("kind_label", k.label);
+    v.Set("kind_title", k.title);
+    v.Set("kind_url", root + k.file);
+    v.Set("count", std::to_string(e.count));
+    v.Set("briefing_count", std::to_string(e.pages.size()));
+    std::vector<size_t> dated, undated;
+    for (size_t i : e.pages) (ValidIsoDate(pages_[i].page.date) ? dated : undated).push_back(i);
+    std::stable_sort(dated.begin(), dated.end(), [&](size_t a, size_t b) {
+      return pages_[a].page.date < pages_[b].page.date;
+    });
+    Value tl = Value::List(), un = Value::List();
+    for (size_t i : dated) tl.Push(Card(i, out));
+    for (size_t i : undated) un.Push(Card(i, out));
+    v.Set("timeline", tl);
+    v.Set("undated", un);
+    v.Set("has_undated", !undated.empty());
+    std::vector<std::pair<int, std::string>> co;
+    for (const auto& [slug, n] : e.co_mentions) co.emplace_back(-n, slug);
+    std::sort(co.begin(), co.end());
+    Value cv = Value::List();
+    for (size_t j = 0; j < co.size() && j < 12; ++j) {
+      const auto& other = entities_.at(co[j].second);
+      Value x = Value::Object();
+      x.Set("name", other.name);
+      x.Set("url", root + "entities/" + other.slug + ".html");
+      x.Set("count", std::to_string(-co[j].first));
+      cv.Push(x);
+    }
+    v.Set("co_entities", cv);
+    return Emit("entity", out, v);
+  }
+
+  Status KindIndex(const KindInfo& k) {
+    std::vector<const EntityInfo*> list;
+    for (const auto& [slug, e] : entities_)
+      if (Kind(e.kind).kind == std::string(k.kind)) list.push_back(&e);
+    std::sort(list.begin(), list.end(), [](const EntityInfo* a, const EntityInfo* b) {
+      std::string x = core::ToLowerAscii(a->name), y = core::ToLowerAscii(b->name);
+      return x != y ? x < y : a->slug < b->slug;
+    });
+    Value v = Base(k.file, k.title, "entities");
+    v.Set("title", k.title);
+    v.Set("total", std::to_string(list.size()));
+    Value groups = Value::List();
+    std::string letter;
+    Value current;
+    auto flush = [&] {
+      if (letter.empty()) return;
+      Value g = Value::Object();
+      g.Set("letter", letter);
+      g.Set("entities", current);
+      groups.Push(g);
+    };
+    for (const auto* e : list) {
+      char c = e->name.empty() ? '#' : e->name[0];
+      std::string l = (c >= 'a' && c <= 'z') ? std::string(1, c - 32) : (c >= 'A' && c <= 'Z') ? std::string(1, c) : "#";
+      if (l != letter) {
+        flush();
+        letter = l;
+        current = Value::List();
+      }
+      Value x = Value::Object();
+      x.Set("name", e->name);
+      x.Set("url", "entities/" + e->slug + ".html");
+      x.Set("count", std::to_string(e->count));
+      x.Set("briefing_count", std::to_string(e->pages.size()));
+      current.Push(x);
+    }
+    flush();
+    v.Set("groups", groups);
+    return Emit("entities", k.file, v);
+  }
+
+  // ---- lists -------------------------------------------------------------------
+
+  Status Home() {
+    Value v = Base("index.html", cfg_.title, "home");
+    if (!in_.home_intro->body.empty() || !in_.home_intro->title.empty())
+      v.Set("intro_html", markdown::Render(in_.home_intro->body, {}).html);
+    Value cards = Value::List();
+    for (size_t j = 0; j < briefings_.size() && static_cast<int>(j) < cfg_.home_briefings; ++j)
+      cards.Push(Card(briefings_[j], "index.html"));
+    v.Set("briefings", cards);
+    v.Set("more_url", "timeline.html");
+    return Emit("index", "index.html", v);
+  }
+
+  Status Timeline() {
+    Value v = Base("timeline.html", "Timeline", "timeline");
+    Value years = Value::List(), undated = Value::List();
+    std::string year, month;
+    Value y, months, m, cards;
+    auto flush_month = [&] {
+      if (month.empty()) return;
+      m = Value::Object();
+      m.Set("label", MonthLabel(month));
+      m.Set("briefings", cards);
+      months.Push(m);
+      cards = Value::List();
+    };
+    auto flush_year = [&] {
+      flush_month();
+      if (year.empty()) return;
+      y = Value::Object();
+      y.Set("year", year);
+      y.Set("months", months);
+      years.Push(y);
+      months = Value::List();
+    };
+    cards = Value::List();
+    months = Value::List();
+    for (size_t i : briefings_) {
+      const auto& d = pages_[i].page.date;
+      if (!ValidIsoDate(d)) {
+        undated.Push(Card(i, "timeline.html"));
+        continue;
+      }
+      if (d.substr(0, 4) != year) {
+        flush_year();
+        year = d.substr(0, 4);
+        month.clear();
+      }
+      if (d.substr(0, 7) != month) {
+        flush_month();
+        month = d.substr(0, 7);
+      }
+      cards.Push(Card(i, "timeline.html"));
+    }
+    flush_year();
+    v.Set("years", years);
+    v.Set("undated", undated);
+    v.Set("has_undated", undated.size() > 0);
+    return Emit("timeline", "timeline.html", v);
+  }
+
+  Status Sources() {
+    std::map<std::string, std::vector<size_t>> by;
+    for (size_t i : briefings_) {
+      const auto& p = pages_[i].page;
+      by[p.publisher.empty() ? "Unknown publisher" : p.publisher].push_back(i);
+    }
+    Value v = Base("sources.html", "Sources", "sources");
+    Value pubs = Value::List();
+    for (const auto& [name, list] : by) {
+      Value x = Value::Object();
+      x.Set("name", name);
+      x.Set("count", std::to_string(list.size()));
+      Value cards = Value::List();
+      for (size_t i : list) cards.Push(Card(i, "sources.html"));
+      x.Set("briefings", cards);
+      pubs.Push(x);
+    }
+    v.Set("publishers", pubs);
+    return Emit("sources", "sources.html", v);
+  }
+
+  Status Simple(const std::string& tmpl, const std::string& out, const std::string& title) {
+    return Emit(tmpl, out, Base(out, title, tmpl));
+  }
+
+  Status Assets() {
+    for (const auto& [rel, from] : in_.theme->static_files) {
+      Status st = writer_->Copy(rel, from);
+      if (!st.ok()) return st;
+    }
+    std::error_code ec;
+    if (!fs::exists(DOSSIER_LUNR_JS, ec))
+      return Status::NotFound("lunr.js not found (install Debian's libjs-lunr: scripts/install-deps)", {DOSSIER_LUNR_JS});
+    return writer_->Copy("assets/lunr.min.js", DOSSIER_LUNR_JS);
+  }
+
+  // ---- feeds and search ------------------------------------------------------
+
+  std::string SafeUrl(const std::string& u) {
+    return core::StartsWith(u, "http://") || core::StartsWith(u, "https://") ? u : "";
+  }
+
+  std::string Absolute(const std::string& path) { return cfg_.base_url.empty() ? path : cfg_.base_url + path; }
+
+  Status Feed();
+  Status Sitemap();
+  Status SearchIndex();
+
+  const RenderInput& in_;
+  const config::SiteConfig& cfg_;
+  std::vector<SitePage>& pages_;
+  SiteWriter* writer_;
+  BuildReport* report_;
+  core::Diagnostics* diags_;
+  std::vector<markdown::RenderedMarkdown> rendered_;
+  std::vector<size_t> briefings_;  // newest first
+  std::map<std::string, size_t> by_slug_;
+  std::map<std::string, EntityInfo> entities_;  // by slug
+  std::vector<const SitePage*> menu_pages_;
+  friend class SiteOutputs;
+};
+
+}  // namespace
+}  // namespace dossier::pipeline
+
+#include "pipeline/outputs.inc"
+
+namespace dossier::pipeline {
+
+Status RenderSite(const RenderInput& in, SiteWriter* writer, BuildReport* report, core::Diagnostics* diagnostics) {
+  SiteBuilder b(in, writer, report, diagnostics);
+  return b.Run();
+}
+
+}  // namespace dossier::pipeline

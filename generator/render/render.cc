@@ -1,0 +1,144 @@
+#include "render/render.h"
+
+#include <kainjow/mustache.hpp>
+
+#include <regex>
+
+namespace dossier::render {
+namespace {
+
+namespace fs = std::filesystem;
+using kainjow::mustache::data;
+using kainjow::mustache::mustache;
+using core::Status;
+
+data ToData(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull: return data(false);
+    case Value::Kind::kString: return data(v.str());
+    case Value::Kind::kBool: return data(v.boolean());
+    case Value::Kind::kList: {
+      data list = data::type::list;
+      for (const auto& item : v.items()) list.push_back(ToData(item));
+      return list;
+    }
+    case Value::Kind::kObject: {
+      data obj = data::type::object;
+      for (const auto& [k, item] : v.fields()) obj.set(k, ToData(item));
+      return obj;
+    }
+  }
+  return data(false);
+}
+
+// kainjow reports "... at N" (a byte offset); turn it into file:line:col.
+Status TemplateError(const std::string& path, const std::string& text, const std::string& message) {
+  static const std::regex kAt(R"( at (\d+)$)");
+  std::smatch m;
+  core::SourceLocation loc{path};
+  std::string msg = message;
+  if (std::regex_search(message, m, kAt)) {
+    loc = core::LocationAt(path, text, std::stoul(m[1]));
+    msg = message.substr(0, m.position(0));
+  }
+  return Status::Invalid("template error: " + msg, loc);
+}
+
+Status LoadDir(const fs::path& dir, const std::string& kind, std::map<std::string, std::string>* out,
+               std::map<std::string, std::string>* paths) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return Status::Ok();
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.is_regular_file() && e.path().extension() == ".mustache") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    std::string text;
+    Status st = core::ReadFile(f, &text);
+    if (!st.ok()) return st;
+    std::string name = f.stem().string();
+    (*out)[name] = text;
+    (*paths)[kind + "/" + name] = core::GenericString(f);
+  }
+  return Status::Ok();
+}
+
+void LoadStatic(const fs::path& dir, std::map<std::string, fs::path>* out) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return;
+  for (fs::recursive_directory_iterator it(dir, ec), end; it != end; it.increment(ec)) {
+    if (ec) break;
+    if (!it->is_regular_file()) continue;
+    std::string rel = core::GenericString(it->path().lexically_relative(dir));
+    if (rel.empty() || rel[0] == '.') continue;
+    (*out)[rel] = it->path();
+  }
+}
+
+}  // namespace
+
+Value& Value::Set(const std::string& key, Value v) {
+  kind_ = Kind::kObject;
+  for (auto& [k, existing] : fields_)
+    if (k == key) return existing = std::move(v);
+  fields_.emplace_back(key, std::move(v));
+  return fields_.back().second;
+}
+
+Value& Value::Push(Value v) {
+  kind_ = Kind::kList;
+  items_.push_back(std::move(v));
+  return items_.back();
+}
+
+Status LoadTheme(const fs::path& themes_root, const std::string& name, const fs::path& override_dir, Theme* theme) {
+  fs::path dir = themes_root / name;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(themes_root, ec))
+      if (e.is_directory()) names.push_back(e.path().filename().string());
+    std::string hint = core::DidYouMean(name, names);
+    return Status::NotFound("theme '" + name + "' not found in " + core::GenericString(themes_root) +
+                            (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+  }
+  theme->name = name;
+  // The theme, then the site's override folder: override_dir/*.mustache,
+  // override_dir/partials/*.mustache and override_dir/static/.
+  for (const fs::path& base : {dir, override_dir}) {
+    if (base.empty()) continue;
+    Status st = LoadDir(base == dir ? base / "templates" : base, "templates", &theme->templates, &theme->source_paths);
+    if (!st.ok()) return st;
+    st = LoadDir(base / "partials", "partials", &theme->partials, &theme->source_paths);
+    if (!st.ok()) return st;
+    LoadStatic(base / "static", &theme->static_files);
+  }
+  for (const auto* group : {&theme->templates, &theme->partials}) {
+    const char* kind = group == &theme->templates ? "templates/" : "partials/";
+    for (const auto& [n, text] : *group) {
+      mustache tmpl(text);
+      if (!tmpl.is_valid()) return TemplateError(theme->source_paths[kind + n], text, tmpl.error_message());
+    }
+  }
+  return Status::Ok();
+}
+
+Status RenderTemplate(const Theme& theme, const std::string& template_name, const Value& view, std::string* out) {
+  auto it = theme.templates.find(template_name);
+  if (it == theme.templates.end())
+    return Status::NotFound("theme '" + theme.name + "' has no template '" + template_name + ".mustache'");
+  mustache tmpl(it->second);
+  data d = ToData(view);
+  for (const auto& [n, text] : theme.partials) {
+    const std::string* t = &text;
+    d.set(n, kainjow::mustache::partial([t] { return *t; }));
+  }
+  *out = tmpl.render(d);
+  if (!tmpl.is_valid()) {
+    auto p = theme.source_paths.find("templates/" + template_name);
+    return TemplateError(p == theme.source_paths.end() ? template_name : p->second, it->second, tmpl.error_message());
+  }
+  return Status::Ok();
+}
+
+}  // namespace dossier::render
