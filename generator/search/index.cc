@@ -25,7 +25,8 @@ class U16Map {
   // Returns the value slot for `key`; *inserted tells whether it is new (then
   // the caller sets the value). The pointer is valid until the next insert.
   int32_t* FindOrInsert(std::u16string_view key, bool* inserted) {
-    const uint64_t h = Hash(key);
+    const uint64_t prefix = Prefix(key);
+    const uint64_t h = Hash(key, prefix);
     const uint32_t tag = static_cast<uint32_t>(h >> 32);
     const size_t mask = slots_.size() - 1;
     size_t i = static_cast<size_t>(h) & mask;
@@ -35,7 +36,8 @@ class U16Map {
       if (s.key == kEmpty) break;
       if (s.tag == tag) {
         Key& k = keys_[s.key];
-        if (k.len == klen && Equal(arena_.data() + k.off, key.data(), klen)) {
+        if (k.prefix == prefix && k.len == klen &&
+            (klen <= 4 || Equal(arena_.data() + k.off + 4, key.data() + 4, klen - 4))) {
           *inserted = false;
           return &k.value;
         }
@@ -47,7 +49,7 @@ class U16Map {
       return FindOrInsert(key, inserted);
     }
     slots_[i] = Slot{tag, static_cast<uint32_t>(keys_.size())};
-    keys_.push_back(Key{static_cast<uint32_t>(arena_.size()), klen, -1, static_cast<uint32_t>(h)});
+    keys_.push_back(Key{prefix, static_cast<uint32_t>(arena_.size()), klen, -1, static_cast<uint32_t>(h)});
     arena_.append(key);
     *inserted = true;
     return &keys_.back().value;
@@ -60,6 +62,7 @@ class U16Map {
     uint32_t key = kEmpty;
   };
   struct Key {
+    uint64_t prefix;  // the first 4 units, so short keys compare without the arena
     uint32_t off;
     uint32_t len;
     int32_t value;
@@ -70,21 +73,35 @@ class U16Map {
       if (a[i] != b[i]) return false;
     return true;
   }
-  static uint64_t Hash(std::u16string_view k) {
+  static uint64_t Prefix(std::u16string_view k) {
     const char16_t* p = k.data();
-    size_t n = k.size();
-    uint64_t h = 0x9E3779B97F4A7C15ull * (n + 1);
-    while (n >= 4) {
-      uint64_t w = uint64_t(p[0]) | uint64_t(p[1]) << 16 | uint64_t(p[2]) << 32 | uint64_t(p[3]) << 48;
-      h = (h ^ w) * 0xff51afd7ed558ccdull;
-      h ^= h >> 31;
-      p += 4;
-      n -= 4;
+    switch (k.size()) {
+      case 0: return 0;
+      case 1: return uint64_t(p[0]);
+      case 2: return uint64_t(p[0]) | uint64_t(p[1]) << 16;
+      case 3: return uint64_t(p[0]) | uint64_t(p[1]) << 16 | uint64_t(p[2]) << 32;
+      default: return uint64_t(p[0]) | uint64_t(p[1]) << 16 | uint64_t(p[2]) << 32 | uint64_t(p[3]) << 48;
     }
-    if (n) {
-      uint64_t w = 0;
-      for (size_t j = 0; j < n; ++j) w |= uint64_t(p[j]) << (16 * j);
-      h = (h ^ w) * 0xff51afd7ed558ccdull;
+  }
+  static uint64_t Hash(std::u16string_view k, uint64_t prefix) {
+    size_t n = k.size();
+    uint64_t h = (0x9E3779B97F4A7C15ull * (n + 1) ^ prefix) * 0xff51afd7ed558ccdull;
+    if (n > 4) {
+      const char16_t* p = k.data() + 4;
+      n -= 4;
+      h ^= h >> 31;
+      while (n >= 4) {
+        uint64_t w = uint64_t(p[0]) | uint64_t(p[1]) << 16 | uint64_t(p[2]) << 32 | uint64_t(p[3]) << 48;
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 31;
+        p += 4;
+        n -= 4;
+      }
+      if (n) {
+        uint64_t w = 0;
+        for (size_t j = 0; j < n; ++j) w |= uint64_t(p[j]) << (16 * j);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+      }
     }
     h ^= h >> 29;
     h *= 0xbf58476d1ce4e5b9ull;
@@ -99,7 +116,8 @@ class U16Map {
       size_t i = static_cast<size_t>(h) & mask;
       while (slots_[i].key != kEmpty) i = (i + 1) & mask;
       // The tag is recomputed from the key (the slot only keeps the high half).
-      slots_[i] = Slot{static_cast<uint32_t>(Hash(std::u16string_view(arena_.data() + keys_[k].off, keys_[k].len)) >> 32), k};
+      std::u16string_view key(arena_.data() + keys_[k].off, keys_[k].len);
+      slots_[i] = Slot{static_cast<uint32_t>(Hash(key, keys_[k].prefix) >> 32), k};
     }
   }
   std::vector<Slot> slots_;

@@ -137,6 +137,13 @@ std::string Utf16ToUtf8(std::u16string_view s) {
 
 std::string SanitizeUtf8(std::string_view s) {
   size_t i = 0;
+  // Fast path: skip ASCII eight bytes at a time.
+  while (i + 8 <= s.size()) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (w & 0x8080808080808080ull) break;
+    i += 8;
+  }
   bool ok = true;
   while (i < s.size()) {
     size_t before = i;

@@ -4,6 +4,9 @@
 //       --repeat N builds N times and prints the best build time to stderr.
 //   lunr_index --stem
 //       reads tokens (one per line, UTF-8) on stdin, prints LunrStem of each.
+#include <time.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -53,7 +56,12 @@ int main(int argc, char** argv) {
   const std::string json = ss.str();
 
   using Clock = std::chrono::steady_clock;
-  double best_parse = 1e9, best_build = 1e9;
+  auto cpu_ms = [] {
+    timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+  };
+  double best_parse = 1e9, best_build = 1e9, best_build_cpu = 1e9;
   std::string index;
   for (int i = 0; i < repeat; ++i) {
     dossier::search::IndexSpec spec;
@@ -65,8 +73,11 @@ int main(int argc, char** argv) {
       return 1;
     }
     auto t1 = Clock::now();
+    double c1 = cpu_ms();
     index = dossier::search::BuildLunrIndex(spec, docs);
+    double c2 = cpu_ms();
     auto t2 = Clock::now();
+    best_build_cpu = std::min(best_build_cpu, c2 - c1);
     best_parse = std::min(best_parse, std::chrono::duration<double, std::milli>(t1 - t0).count());
     best_build = std::min(best_build, std::chrono::duration<double, std::milli>(t2 - t1).count());
   }
@@ -77,8 +88,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (repeat > 1) {
-    std::fprintf(stderr, "lunr_index: best of %d: parse %.2f ms, BuildLunrIndex %.2f ms, %zu bytes\n", repeat,
-                 best_parse, best_build, index.size());
+    std::fprintf(stderr,
+                 "lunr_index: best of %d: ParseDocsJson %.2f ms, BuildLunrIndex %.2f ms wall / %.2f ms CPU, %zu bytes\n",
+                 repeat, best_parse, best_build, best_build_cpu, index.size());
   }
   return 0;
 }
