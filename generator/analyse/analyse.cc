@@ -4,6 +4,13 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#ifdef DOSSIER_ANALYSE_TIMING
+#include <ctime>
+#include <cstdio>
+#define STAGE(name) std::fprintf(stderr, "%s %.1f ms cpu\n", name, 1000.0 * (std::clock() - t0) / CLOCKS_PER_SEC)
+#else
+#define STAGE(name)
+#endif
 
 #include "analyse/analyse.h"
 #include "analyse/analyse_internal.h"
@@ -40,18 +47,24 @@ void AnalyseOne(const Document& doc, const AnalyseOptions& o, Work* w) {
   texts.reserve(a.sentences.size());
   for (const Sentence& s : a.sentences) texts.push_back(s.text);
   std::string title = Collapse(doc.title);
-  std::vector<double> scores = RankSentences(texts, title);
-  a.summary = PickSummary(texts, scores, SummaryLength(static_cast<int>(texts.size()), o), &a.ranking);
-  a.key_points = PickKeyPoints(texts, scores, o.key_points_min, o.key_points_max);
-  w->ents = ExtractEntities(texts, title);
+  std::vector<SparseVec> vecs = SentenceVectors(texts);
+  std::vector<std::vector<Word>> words(texts.size());
+  for (size_t i = 0; i < texts.size(); ++i) words[i] = Words(texts[i]);
+  std::vector<double> scores = RankSentences(texts, title, vecs);
+  a.summary = PickSummary(vecs, scores, SummaryLength(static_cast<int>(texts.size()), o), &a.ranking);
+  a.key_points = PickKeyPoints(texts, words, vecs, scores, o.key_points_min, o.key_points_max);
+  w->ents = ExtractEntities(texts, words);
   a.quotes = ExtractQuotes(a.sentences, w->ents);
-  w->terms = CountTerms(title, texts);
+  w->terms = CountTerms(title, texts, words);
 }
 
 }  // namespace
 
 std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const AnalyseOptions& options,
                                      core::Diagnostics* diagnostics) {
+#ifdef DOSSIER_ANALYSE_TIMING
+  auto t0 = std::clock();
+#endif
   const int n = static_cast<int>(docs.size());
   // Id order (ties: identical content first by title, then input position).
   std::vector<int> order(n);
@@ -65,6 +78,7 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
   }
   std::vector<Work> work(n);
   ParallelFor(n, options.threads, [&](int k) { AnalyseOne(docs[order[k]], options, &work[k]); });
+  STAGE("per-document");
   if (diagnostics != nullptr) {
     for (int k = 0; k < n; ++k) {
       if (work[k].a.sentences.empty()) {
@@ -88,6 +102,7 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
       return x.kind < y.kind;
     });
   }
+  STAGE("corpus merge");
   // Keyphrases against corpus document frequencies.
   std::unordered_map<std::string, int> phrase_df;
   for (const Work& w : work) {
@@ -96,6 +111,7 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
   ParallelFor(n, options.threads, [&](int k) {
     work[k].a.keyphrases = PickKeyphrases(work[k].terms, phrase_df, n, std::max(0, options.keyphrases_max));
   });
+  STAGE("keyphrases");
   // Related articles.
   std::vector<RelatedInput> rin(n);
   for (int k = 0; k < n; ++k) {
@@ -106,6 +122,7 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
   }
   std::vector<std::vector<Related>> rel =
       FindRelated(rin, options.related_max, options.related_min_score, options.threads);
+  STAGE("related");
   std::vector<ArticleAnalysis> out(n);
   for (int k = 0; k < n; ++k) {
     work[k].a.related = std::move(rel[k]);

@@ -79,12 +79,17 @@ SummaryTuning& Tuning();
 
 // Sentence scores: TextRank over cosine similarity of term-count vectors,
 // adjusted by position and title overlap. Higher is better.
-std::vector<double> RankSentences(const std::vector<std::string>& sentences, const std::string& title);
+using SparseVec = std::vector<std::pair<int, double>>;  // term id -> weight, sorted by id
+// Unit-length term-count vectors (NLTK stop words removed), one vocabulary.
+std::vector<SparseVec> SentenceVectors(const std::vector<std::string>& sentences);
+std::vector<double> RankSentences(const std::vector<std::string>& sentences, const std::string& title,
+                                  const std::vector<SparseVec>& vecs);
 // Picks k sentences by score with light redundancy control; ascending indices.
-std::vector<int> PickSummary(const std::vector<std::string>& sentences, const std::vector<double>& scores, int k,
+std::vector<int> PickSummary(const std::vector<SparseVec>& vecs, const std::vector<double>& scores, int k,
                              std::vector<int>* ranking);
-std::vector<int> PickKeyPoints(const std::vector<std::string>& sentences, const std::vector<double>& scores,
-                               int min_points, int max_points);
+std::vector<int> PickKeyPoints(const std::vector<std::string>& sentences, const std::vector<std::vector<Word>>& words,
+                               const std::vector<SparseVec>& vecs, const std::vector<double>& scores, int min_points,
+                               int max_points);
 
 // ---- Entities and quotes (entities.cc, quotes.cc) ---------------------------
 
@@ -101,7 +106,7 @@ struct DocEntities {
   // Lower-case surface -> entity index (for quotes' speakers).
   std::unordered_map<std::string, int> lookup;
 };
-DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std::string& title);
+DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std::vector<std::vector<Word>>& words);
 // Corpus-wide merge of spelling variants of people ("Sergey"/"Sergei Lavrov").
 // Rewrites canonical names in place; deterministic whatever the order.
 // Returns old name -> new name for people that were renamed.
@@ -115,7 +120,8 @@ struct TermCounts {
   std::vector<std::pair<std::string, int>> phrases;  // candidate phrases, sorted by text
   std::vector<std::pair<std::string, int>> terms;    // stemmed content terms, sorted
 };
-TermCounts CountTerms(const std::string& title, const std::vector<std::string>& sentences);
+TermCounts CountTerms(const std::string& title, const std::vector<std::string>& sentences,
+                      const std::vector<std::vector<Word>>& words);
 
 std::vector<Keyphrase> PickKeyphrases(const TermCounts& tc, const std::unordered_map<std::string, int>& phrase_df,
                                       int n_docs, int max);
@@ -127,11 +133,19 @@ struct RelatedInput {
   const std::string* id = nullptr;
 };
 struct RelatedTuning {
-  double entity_weight = 1.0;
-  double phrase_weight = 0.5;
-  double max_df_ratio = 0.5;  // features in more documents than this are not indexed
-  double smooth = 0.0;        // weight of the neighbours' mean vector (query expansion)
-  int smooth_k = 10;
+  double entity_weight = 0.5;  // canonical entities, relative to a term
+  double phrase_weight = 0.5;  // recurring multi-word phrases
+  double idf_power = 0.3;      // idf^p: < 1 lets topical common words count
+  double max_df_ratio = 0.5;   // features in more documents than this are not indexed
+  double smooth = 1.5;         // weight of the neighbours' mean vector (query expansion)
+  int smooth_k = 30;           // neighbours averaged into the query
+  int first_query_max = 1000; // strongest features of a plain query
+  int query_max = 400;         // strongest features kept in an expanded query
+  int pool = 40;               // candidates re-ranked after the expanded query
+  double hub_penalty = 0.5;    // CSLS-style: minus this x the candidate's mean neighbour similarity
+  double snn = 0.0;            // shared-nearest-neighbour boost
+  double min_cosine = 0.05;    // below this plain cosine nothing is shared enough: no link
+  bool smooth_idf = true;      // log((1+n)/(1+df)) + 1 instead of log(n/df)
 };
 RelatedTuning& RTuning();
 

@@ -79,13 +79,11 @@ bool LowerTitleBefore(const std::vector<Word>& ws, size_t i, std::string_view s)
 
 }  // namespace
 
-DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std::string& /*title*/) {
+DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std::vector<std::vector<Word>>& all_words) {
   const Gazetteer& g = Lists();
   std::vector<RawMention> raw;
   std::set<std::string> lower_words;  // words seen in lower case in this document
-  std::vector<std::vector<Word>> all_words(sentences.size());
   for (size_t si = 0; si < sentences.size(); ++si) {
-    all_words[si] = Words(sentences[si]);
     for (const Word& w : all_words[si]) {
       if (!w.upper) lower_words.insert(w.text);
     }

@@ -36,9 +36,10 @@ bool ContentWord(const Word& w, const Gazetteer& g) {
 
 }  // namespace
 
-TermCounts CountTerms(const std::string& title, const std::vector<std::string>& sentences) {
+TermCounts CountTerms(const std::string& title, const std::vector<std::string>& sentences,
+                      const std::vector<std::vector<Word>>& words) {
   const Gazetteer& g = Lists();
-  std::map<std::string, int> phrases, terms;
+  std::unordered_map<std::string, int> phrases, terms;
   auto add_terms = [&](const std::string& s, int times) {
     for (const std::string& t : AlnumTokens(s)) {
       if (t.size() < 2 || g.stop.count(t)) continue;
@@ -47,9 +48,10 @@ TermCounts CountTerms(const std::string& title, const std::vector<std::string>& 
     }
   };
   add_terms(title, 2);
-  for (const std::string& s : sentences) {
+  for (size_t si = 0; si < sentences.size(); ++si) {
+    const std::string& s = sentences[si];
     add_terms(s, 1);
-    std::vector<Word> ws = Words(s);
+    const std::vector<Word>& ws = words[si];
     size_t i = 0;
     while (i < ws.size()) {
       if (!ContentWord(ws[i], g)) {
@@ -76,6 +78,8 @@ TermCounts CountTerms(const std::string& title, const std::vector<std::string>& 
   TermCounts tc;
   tc.phrases.assign(phrases.begin(), phrases.end());
   tc.terms.assign(terms.begin(), terms.end());
+  std::sort(tc.phrases.begin(), tc.phrases.end());
+  std::sort(tc.terms.begin(), tc.terms.end());
   return tc;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <set>
 #include <thread>
@@ -42,6 +43,21 @@ std::string Lower(std::string_view s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return o;
+}
+
+double Dot(const std::vector<std::pair<int, double>>& a, const std::vector<std::pair<int, double>>& b) {
+  double s = 0;
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i].first == b[j].first) {
+      s += a[i++].second * b[j++].second;
+    } else if (a[i].first < b[j].first) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return s;
 }
 
 }  // namespace
@@ -85,7 +101,10 @@ std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& d
   }
   const int n_feat = static_cast<int>(df.size());
   std::vector<double> idf(n_feat);
-  for (int k = 0; k < n_feat; ++k) idf[k] = std::log(static_cast<double>(n) / df[k]);
+  for (int k = 0; k < n_feat; ++k) {
+    idf[k] = tu.smooth_idf ? std::log((1.0 + n) / (1.0 + df[k])) + 1.0 : std::log(static_cast<double>(n) / df[k]);
+    idf[k] = std::pow(idf[k], tu.idf_power);
+  }
   const int max_df = std::max(2, static_cast<int>(tu.max_df_ratio * n));
   std::vector<std::vector<std::pair<int, double>>> postings(n_feat);
   for (int d = 0; d < n; ++d) {
@@ -133,7 +152,18 @@ std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& d
     thread_local std::vector<double> acc;
     thread_local std::vector<int> touched;
     if (static_cast<int>(acc.size()) < n) acc.assign(n, 0.0);
-    first[d] = neighbours(vec[d], d, acc, touched, keep);
+    if (static_cast<int>(vec[d].size()) <= tu.first_query_max) {
+      first[d] = neighbours(vec[d], d, acc, touched, keep);
+      return;
+    }
+    std::vector<std::pair<int, double>> q = vec[d];
+    std::partial_sort(q.begin(), q.begin() + tu.first_query_max, q.end(), [](const auto& a, const auto& b) {
+      if (a.second != b.second) return a.second > b.second;
+      return a.first < b.first;
+    });
+    q.resize(tu.first_query_max);
+    std::sort(q.begin(), q.end());
+    first[d] = neighbours(q, d, acc, touched, keep);
   });
   std::vector<std::vector<std::pair<double, int>>> final_lists = first;
   if (tu.smooth > 0 && tu.smooth_k > 0) {
@@ -142,25 +172,76 @@ std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& d
       thread_local std::vector<double> acc;
       thread_local std::vector<int> touched;
       if (static_cast<int>(acc.size()) < n) acc.assign(n, 0.0);
-      std::map<int, double> q;
-      for (auto& [k, w] : vec[d]) q[k] += w;
+      thread_local std::vector<double> q;
+      thread_local std::vector<int> qk;
+      if (static_cast<int>(q.size()) < n_feat) q.assign(n_feat, 0.0);
+      qk.clear();
+      for (auto& [k, w] : vec[d]) {
+        if (q[k] == 0) qk.push_back(k);
+        q[k] += w;
+      }
       int m = std::min<int>(tu.smooth_k, first[d].size());
       for (int j = 0; j < m; ++j) {
-        for (auto& [k, w] : vec[first[d][j].second]) q[k] += tu.smooth * w / m;
+        for (auto& [k, w] : vec[first[d][j].second]) {
+          if (q[k] == 0) qk.push_back(k);
+          q[k] += tu.smooth * w / m;
+        }
       }
+      std::sort(qk.begin(), qk.end());
       double norm = 0;
-      for (auto& [k, w] : q) norm += w * w;
+      for (int k : qk) norm += q[k] * q[k];
       norm = std::sqrt(norm);
       std::vector<std::pair<int, double>> qv;
-      for (auto& [k, w] : q) qv.emplace_back(k, norm > 0 ? w / norm : 0);
-      final_lists[d] = neighbours(qv, d, acc, touched, related_max + 1);
+      for (int k : qk) {
+        if (df[k] >= 2 && df[k] <= max_df) qv.emplace_back(k, norm > 0 ? q[k] / norm : 0);
+        q[k] = 0;
+      }
+      // Keep the strongest features only (bounded query cost on big corpora).
+      if (static_cast<int>(qv.size()) > tu.query_max) {
+        std::partial_sort(qv.begin(), qv.begin() + tu.query_max, qv.end(), [](const auto& a, const auto& b) {
+          if (a.second != b.second) return a.second > b.second;
+          return a.first < b.first;
+        });
+        qv.resize(tu.query_max);
+        std::sort(qv.begin(), qv.end());
+      }
+      final_lists[d] = neighbours(qv, d, acc, touched, std::max(related_max, tu.pool) + 1);
+    });
+  }
+  if (tu.hub_penalty > 0 || tu.snn > 0) {
+    // Hubness reduction (CSLS-style: an article close to everything is
+    // penalised by its mean neighbour similarity) and shared-neighbour boost.
+    const int kk = 10;
+    std::vector<double> hub(n, 0.0);
+    std::vector<std::vector<int>> knn(n);
+    for (int d = 0; d < n; ++d) {
+      int m = std::min<int>(kk, first[d].size());
+      for (int j = 0; j < m; ++j) {
+        hub[d] += first[d][j].first / kk;
+        knn[d].push_back(first[d][j].second);
+      }
+      std::sort(knn[d].begin(), knn[d].end());
+    }
+    ParallelFor(n, threads, [&](int d) {
+      for (auto& [score, e] : final_lists[d]) {
+        std::vector<int> both;
+        std::set_intersection(knn[d].begin(), knn[d].end(), knn[e].begin(), knn[e].end(), std::back_inserter(both));
+        score = score - tu.hub_penalty * hub[e] + tu.snn * static_cast<double>(both.size()) / kk;
+      }
+      std::sort(final_lists[d].begin(), final_lists[d].end(), [](const auto& a, const auto& b) {
+        if (a.first != b.first) return a.first > b.first;
+        return a.second < b.second;
+      });
     });
   }
   // Reasons: shared entities, then shared keyphrases.
   ParallelFor(n, threads, [&](int d) {
     for (auto& [score, e] : final_lists[d]) {
       if (static_cast<int>(out[d].size()) >= related_max) break;
-      double s = std::round(std::min(1.0, score) * 10000.0) / 10000.0;
+      (void)score;  // the rank score orders the list; the reported score is the plain cosine
+      double cosine = Dot(vec[d], vec[e]);
+      if (cosine < tu.min_cosine) continue;  // nothing really shared: no link
+      double s = std::round(std::clamp(cosine, 0.0, 1.0) * 10000.0) / 10000.0;
       if (s <= 0 || s < min_score) continue;
       Related r;
       r.id = *docs[e].id;

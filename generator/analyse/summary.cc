@@ -11,14 +11,13 @@
 #include <cmath>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "analyse/analyse_internal.h"
 
 namespace dossier::analyse::internal {
 
 namespace {
-
-using SparseVec = std::vector<std::pair<int, double>>;  // term id -> weight, sorted by id
 
 double Dot(const SparseVec& a, const SparseVec& b) {
   double s = 0;
@@ -35,31 +34,6 @@ double Dot(const SparseVec& a, const SparseVec& b) {
     }
   }
   return s;
-}
-
-// Unit-length term-count vectors over a per-call vocabulary.
-std::vector<SparseVec> SentenceVectors(const std::vector<std::string>& sentences) {
-  const Gazetteer& g = Lists();
-  std::unordered_map<std::string, int> vocab;
-  std::vector<SparseVec> vecs;
-  vecs.reserve(sentences.size());
-  for (const std::string& s : sentences) {
-    std::map<int, double> counts;
-    for (const std::string& t : AlnumTokens(s)) {
-      if (g.nltk_stop.count(t)) continue;
-      auto it = vocab.emplace(t, static_cast<int>(vocab.size())).first;
-      counts[it->second] += 1;
-    }
-    double norm = 0;
-    for (auto& [k, v] : counts) norm += v * v;
-    norm = std::sqrt(norm);
-    SparseVec v;
-    if (norm > 0) {
-      for (auto& [k, c] : counts) v.emplace_back(k, c / norm);
-    }
-    vecs.push_back(std::move(v));
-  }
-  return vecs;
 }
 
 // Weighted PageRank over a symmetric sparse graph.
@@ -95,15 +69,39 @@ std::vector<double> PageRank(const std::vector<std::vector<std::pair<int, double
 
 }  // namespace
 
+std::vector<SparseVec> SentenceVectors(const std::vector<std::string>& sentences) {
+  const Gazetteer& g = Lists();
+  std::unordered_map<std::string, int> vocab;
+  std::vector<SparseVec> vecs;
+  vecs.reserve(sentences.size());
+  for (const std::string& s : sentences) {
+    std::map<int, double> counts;
+    for (const std::string& t : AlnumTokens(s)) {
+      if (g.nltk_stop.count(t)) continue;
+      auto it = vocab.emplace(t, static_cast<int>(vocab.size())).first;
+      counts[it->second] += 1;
+    }
+    double norm = 0;
+    for (auto& [k, v] : counts) norm += v * v;
+    norm = std::sqrt(norm);
+    SparseVec v;
+    if (norm > 0) {
+      for (auto& [k, c] : counts) v.emplace_back(k, c / norm);
+    }
+    vecs.push_back(std::move(v));
+  }
+  return vecs;
+}
+
 SummaryTuning& Tuning() {
   static SummaryTuning t;
   return t;
 }
 
-std::vector<double> RankSentences(const std::vector<std::string>& sentences, const std::string& title) {
+std::vector<double> RankSentences(const std::vector<std::string>& sentences, const std::string& title,
+                                  const std::vector<SparseVec>& vecs) {
   const int n = static_cast<int>(sentences.size());
   if (n == 0) return {};
-  std::vector<SparseVec> vecs = SentenceVectors(sentences);
   std::vector<double> score;
   if (n <= 1500) {
     std::vector<std::vector<std::pair<int, double>>> adj(n);
@@ -146,9 +144,9 @@ std::vector<double> RankSentences(const std::vector<std::string>& sentences, con
   return score;
 }
 
-std::vector<int> PickSummary(const std::vector<std::string>& sentences, const std::vector<double>& scores, int k,
+std::vector<int> PickSummary(const std::vector<SparseVec>& vecs, const std::vector<double>& scores, int k,
                              std::vector<int>* ranking) {
-  const int n = static_cast<int>(sentences.size());
+  const int n = static_cast<int>(scores.size());
   std::vector<int> order(n);
   for (int i = 0; i < n; ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
@@ -159,8 +157,6 @@ std::vector<int> PickSummary(const std::vector<std::string>& sentences, const st
   std::vector<int> picked;
   std::vector<int> skipped;
   const double dup = Tuning().redundancy;
-  std::vector<SparseVec> vecs;
-  if (dup < 1.0) vecs = SentenceVectors(sentences);
   for (int i : order) {
     if (static_cast<int>(picked.size()) >= k) break;
     bool redundant = false;
@@ -209,28 +205,19 @@ bool HasNumber(const std::string& s) {
 }
 
 int CueCount(const std::string& s) {
-  static const char* kCues[] = {"announced", "agreed",  "approved", "decided", "will",    "plans",   "rejected",
+  static const std::unordered_set<std::string> kCues = {"announced", "agreed",  "approved", "decided", "will",    "plans",   "rejected",
                                 "ruled",     "voted",   "signed",   "launched", "cut",     "raised",  "warned",
                                 "confirmed", "ordered", "banned",   "won",     "lost",    "beat",    "deal",
                                 "rose",      "fell",    "january",  "february", "march",   "april",   "june",
                                 "july",      "august",  "september", "october", "november", "december", "monday",
                                 "tuesday",   "wednesday", "thursday", "friday",  "saturday", "sunday", "year"};
   int n = 0;
-  std::vector<std::string> toks = AlnumTokens(s);
-  for (const std::string& t : toks) {
-    for (const char* c : kCues) {
-      if (t == c) {
-        ++n;
-        break;
-      }
-    }
-  }
+  for (const std::string& t : AlnumTokens(s)) n += static_cast<int>(kCues.count(t));
   return n;
 }
 
-int Capitals(const std::string& s) {
+int Capitals(const std::vector<Word>& ws) {
   int n = 0;
-  std::vector<Word> ws = Words(s);
   for (size_t i = 1; i < ws.size(); ++i) {
     if (ws[i].upper) ++n;
   }
@@ -239,8 +226,9 @@ int Capitals(const std::string& s) {
 
 }  // namespace
 
-std::vector<int> PickKeyPoints(const std::vector<std::string>& sentences, const std::vector<double>& scores,
-                               int min_points, int max_points) {
+std::vector<int> PickKeyPoints(const std::vector<std::string>& sentences, const std::vector<std::vector<Word>>& words,
+                               const std::vector<SparseVec>& vecs, const std::vector<double>& scores, int min_points,
+                               int max_points) {
   const int n = static_cast<int>(sentences.size());
   if (n == 0 || max_points <= 0) return {};
   min_points = std::max(0, std::min(min_points, max_points));
@@ -251,15 +239,15 @@ std::vector<int> PickKeyPoints(const std::vector<std::string>& sentences, const 
   for (int i = 0; i < n; ++i) {
     double c = max_score > 0 ? scores[i] / max_score : 0;
     double f = (HasNumber(sentences[i]) ? 0.3 : 0) + 0.1 * std::min(3, CueCount(sentences[i])) +
-               0.08 * std::min(4, Capitals(sentences[i]));
+               0.08 * std::min(4, Capitals(words[i]));
     // Very short or very long sentences make poor bullets.
-    size_t words = AlnumTokens(sentences[i]).size();
-    if (words < 6) f -= 0.5;
-    if (words > 60) f -= 0.3;
+    size_t nw = words[i].size();
+    if (nw < 6) f -= 0.5;
+    if (nw > 60) f -= 0.3;
     v[i] = c + f;
   }
   std::vector<int> ranking;
-  std::vector<int> picked = PickSummary(sentences, v, want, &ranking);
+  std::vector<int> picked = PickSummary(vecs, v, want, &ranking);
   return picked;
 }
 

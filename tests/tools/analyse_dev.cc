@@ -101,6 +101,13 @@ int main(int argc, char** argv) {
   rt.entity_weight = EnvD("DOSSIER_TUNE_ENTITY", rt.entity_weight);
   rt.phrase_weight = EnvD("DOSSIER_TUNE_PHRASE", rt.phrase_weight);
   rt.max_df_ratio = EnvD("DOSSIER_TUNE_MAXDF", rt.max_df_ratio);
+  rt.smooth_idf = EnvD("DOSSIER_TUNE_SMOOTHIDF", rt.smooth_idf ? 1 : 0) != 0;
+  rt.hub_penalty = EnvD("DOSSIER_TUNE_HUB", rt.hub_penalty);
+  rt.snn = EnvD("DOSSIER_TUNE_SNN", rt.snn);
+  rt.pool = static_cast<int>(EnvD("DOSSIER_TUNE_POOL", rt.pool));
+  rt.idf_power = EnvD("DOSSIER_TUNE_IDFPOW", rt.idf_power);
+  rt.query_max = static_cast<int>(EnvD("DOSSIER_TUNE_QMAX", rt.query_max));
+  rt.first_query_max = static_cast<int>(EnvD("DOSSIER_TUNE_FQMAX", rt.first_query_max));
   rt.smooth = EnvD("DOSSIER_TUNE_SMOOTH", rt.smooth);
   rt.smooth_k = static_cast<int>(EnvD("DOSSIER_TUNE_SMOOTHK", rt.smooth_k));
 
