@@ -24,9 +24,29 @@ class U16Map {
 
   // Returns the value slot for `key`; *inserted tells whether it is new (then
   // the caller sets the value). The pointer is valid until the next insert.
-  int32_t* FindOrInsert(std::u16string_view key, bool* inserted) {
-    const uint64_t prefix = Prefix(key);
-    const uint64_t h = Hash(key, prefix);
+  struct Hashed {
+    uint64_t prefix;
+    uint64_t hash;
+  };
+  static Hashed HashOf(std::u16string_view key) {
+    Hashed r;
+    r.prefix = Prefix(key);
+    r.hash = Hash(key, r.prefix);
+    return r;
+  }
+  // Software prefetching for a batch of lookups: first the slot, later (once
+  // the slot has arrived) the key record it points to.
+  void PrefetchSlot(uint64_t h) const { __builtin_prefetch(&slots_[static_cast<size_t>(h) & (slots_.size() - 1)]); }
+  void PrefetchKey(uint64_t h) const {
+    const Slot& s = slots_[static_cast<size_t>(h) & (slots_.size() - 1)];
+    if (s.key != kEmpty) __builtin_prefetch(&keys_[s.key]);
+  }
+
+  int32_t* FindOrInsert(std::u16string_view key, bool* inserted) { return FindOrInsert(key, HashOf(key), inserted); }
+
+  int32_t* FindOrInsert(std::u16string_view key, const Hashed& hk, bool* inserted) {
+    const uint64_t prefix = hk.prefix;
+    const uint64_t h = hk.hash;
     const uint32_t tag = static_cast<uint32_t>(h >> 32);
     const size_t mask = slots_.size() - 1;
     size_t i = static_cast<size_t>(h) & mask;
@@ -46,7 +66,7 @@ class U16Map {
     }
     if ((keys_.size() + 1) * 10 > slots_.size() * 7) {
       Grow();
-      return FindOrInsert(key, inserted);
+      return FindOrInsert(key, hk, inserted);
     }
     slots_[i] = Slot{tag, static_cast<uint32_t>(keys_.size())};
     keys_.push_back(Key{prefix, static_cast<uint32_t>(arena_.size()), klen, -1, static_cast<uint32_t>(h)});
@@ -127,20 +147,22 @@ class U16Map {
 
 // Lower-cased UTF-16 of a field string (JS `String(v).toLowerCase()`).
 void LowerText(std::string_view text, std::u16string* out) {
-  out->clear();
-  bool ascii = true;
-  for (char ch : text) {
-    if (static_cast<unsigned char>(ch) >= 0x80) {
-      ascii = false;
-      break;
-    }
+  const size_t n = text.size();
+  const char* p = text.data();
+  size_t i = 0;
+  uint64_t high = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    high |= w;
   }
-  if (ascii) {
-    out->resize(text.size());
+  for (; i < n; ++i) high |= static_cast<unsigned char>(p[i]);
+  if ((high & 0x8080808080808080ull) == 0) {
+    out->resize(n);
     char16_t* d = out->data();
-    for (size_t i = 0; i < text.size(); ++i) {
-      unsigned char c = static_cast<unsigned char>(text[i]);
-      d[i] = (c >= 'A' && c <= 'Z') ? static_cast<char16_t>(c + 32) : static_cast<char16_t>(c);
+    for (size_t j = 0; j < n; ++j) {
+      const unsigned char c = static_cast<unsigned char>(p[j]);
+      d[j] = static_cast<char16_t>(c + (static_cast<unsigned char>(c - 'A') < 26 ? 32 : 0));
     }
     return;
   }
@@ -179,29 +201,35 @@ void AppendUInt(uint64_t v, std::string* out) {
   out->append(buf, static_cast<size_t>(r.ptr - buf));
 }
 
-// Math.round(score * 1000) / 1000 as JSON.stringify prints it.
-void AppendScore(double score, std::string* out) {
+// Math.round(score * 1000) / 1000 as JSON.stringify prints it, written at
+// `q` (room for 32 chars); returns the end.
+char* WriteScore(double score, char* q) {
   double k = internal::JsRound(score * 1000);
   if (std::isfinite(k) && std::fabs(k) < 1e15) {
     int64_t ki = static_cast<int64_t>(k);
     if (ki == 0) {
-      out->push_back('0');
-      return;
+      *q++ = '0';
+      return q;
     }
     uint64_t a = ki < 0 ? static_cast<uint64_t>(-ki) : static_cast<uint64_t>(ki);
-    if (ki < 0) out->push_back('-');
-    AppendUInt(a / 1000, out);
+    if (ki < 0) *q++ = '-';
+    q = std::to_chars(q, q + 24, a / 1000).ptr;
     uint32_t frac = static_cast<uint32_t>(a % 1000);
     if (frac != 0) {
-      char d[4] = {'.', static_cast<char>('0' + frac / 100), static_cast<char>('0' + frac / 10 % 10),
-                   static_cast<char>('0' + frac % 10)};
+      q[0] = '.';
+      q[1] = static_cast<char>('0' + frac / 100);
+      q[2] = static_cast<char>('0' + frac / 10 % 10);
+      q[3] = static_cast<char>('0' + frac % 10);
       size_t len = 4;
-      while (d[len - 1] == '0') --len;
-      out->append(d, len);
+      while (q[len - 1] == '0') --len;
+      q += len;
     }
-    return;
+    return q;
   }
-  internal::AppendJsonNumber(k / 1000, out);
+  std::string s;
+  internal::AppendJsonNumber(k / 1000, &s);  // "1e+21"-style or "null": at most 24 chars
+  std::memcpy(q, s.data(), s.size());
+  return q + s.size();
 }
 
 // JSON string body (no quotes) of a UTF-8 string.
@@ -222,7 +250,9 @@ class Builder {
   void SetUpRefs(const std::vector<Document>& docs);
   void AddField(uint32_t ref, uint32_t field, const FieldValue* value);
   void AddToken(std::u16string_view raw, uint32_t start, uint32_t index, bool from_array);
+  void AddTerm(int32_t term, uint32_t start, uint32_t length, uint32_t index, bool from_array);
   int32_t TermFor(std::u16string_view trimmed);
+  int32_t TermFor(std::u16string_view trimmed, const U16Map::Hashed& hk);
   std::string Serialise();
 
   const IndexSpec& spec_;
@@ -271,6 +301,12 @@ class Builder {
   bool want_meta_ = false;
 
   std::u16string lower_;
+  struct Pending {
+    uint32_t start, length;            // raw slice
+    uint32_t trim_start, trim_length;  // trimmed token
+    U16Map::Hashed hk;
+  };
+  std::vector<Pending> batch_;
 };
 
 void Builder::SetUpFields() {
@@ -362,9 +398,11 @@ void Builder::SetUpRefs(const std::vector<Document>& docs) {
   }
 }
 
-int32_t Builder::TermFor(std::u16string_view trimmed) {
+int32_t Builder::TermFor(std::u16string_view trimmed) { return TermFor(trimmed, U16Map::HashOf(trimmed)); }
+
+int32_t Builder::TermFor(std::u16string_view trimmed, const U16Map::Hashed& hk) {
   bool inserted = false;
-  int32_t* v = token_map_.FindOrInsert(trimmed, &inserted);
+  int32_t* v = token_map_.FindOrInsert(trimmed, hk, &inserted);
   if (!inserted) return *v;
   if (internal::IsStopWord(trimmed)) {
     *v = -2;
@@ -385,7 +423,10 @@ int32_t Builder::TermFor(std::u16string_view trimmed) {
 }
 
 void Builder::AddToken(std::u16string_view raw, uint32_t start, uint32_t index, bool from_array) {
-  int32_t term = TermFor(internal::Trim(raw));
+  AddTerm(TermFor(internal::Trim(raw)), start, static_cast<uint32_t>(raw.size()), index, from_array);
+}
+
+void Builder::AddTerm(int32_t term, uint32_t start, uint32_t length, uint32_t index, bool from_array) {
   if (term < 0) return;  // stop word
   const uint32_t t = static_cast<uint32_t>(term);
   ++cur_length_;
@@ -406,7 +447,7 @@ void Builder::AddToken(std::u16string_view raw, uint32_t start, uint32_t index, 
   if (want_meta_) {
     Entry& en = entries_[entry_scratch_[t]];
     uint32_t o = static_cast<uint32_t>(occs_.size());
-    occs_.push_back(Occurrence{start, static_cast<uint32_t>(raw.size()), index, kNone, from_array});
+    occs_.push_back(Occurrence{start, length, index, kNone, from_array});
     if (en.occ_tail == kNone) {
       en.occ_head = o;
     } else {
@@ -424,17 +465,33 @@ void Builder::AddField(uint32_t ref, uint32_t field, const FieldValue* value) {
   if (value != nullptr) {
     if (value->kind == FieldValue::Kind::kString) {
       LowerText(value->text, &lower_);
-      // lunr.tokenizer: the non-empty slices between separators.
+      // lunr.tokenizer: the non-empty slices between separators; trimmed
+      // and hashed first, then looked up with the hash-table accesses
+      // prefetched a few tokens ahead.
       const char16_t* s = lower_.data();
       const size_t n = lower_.size();
-      uint32_t index = 0;
+      batch_.clear();
       size_t i = 0;
       while (i < n) {
         while (i < n && internal::IsSeparator(s[i])) ++i;
         if (i == n) break;
         const size_t start = i;
         while (i < n && !internal::IsSeparator(s[i])) ++i;
-        AddToken(std::u16string_view(s + start, i - start), static_cast<uint32_t>(start), index++, false);
+        std::u16string_view raw(s + start, i - start);
+        std::u16string_view trimmed = internal::Trim(raw);
+        batch_.push_back(Pending{static_cast<uint32_t>(start), static_cast<uint32_t>(raw.size()),
+                                 static_cast<uint32_t>(trimmed.data() - s), static_cast<uint32_t>(trimmed.size()),
+                                 U16Map::HashOf(trimmed)});
+      }
+      constexpr size_t kSlotAhead = 8, kKeyAhead = 4;
+      const size_t m = batch_.size();
+      for (size_t j = 0; j < std::min(m, kSlotAhead); ++j) token_map_.PrefetchSlot(batch_[j].hk.hash);
+      for (size_t j = 0; j < m; ++j) {
+        if (j + kSlotAhead < m) token_map_.PrefetchSlot(batch_[j + kSlotAhead].hk.hash);
+        if (j + kKeyAhead < m) token_map_.PrefetchKey(batch_[j + kKeyAhead].hk.hash);
+        const Pending& p = batch_[j];
+        AddTerm(TermFor(std::u16string_view(s + p.trim_start, p.trim_length), p.hk), p.start, p.length,
+                static_cast<uint32_t>(j), false);
       }
     } else if (value->kind == FieldValue::Kind::kArray) {
       for (const std::string& item : value->items) {
@@ -541,10 +598,13 @@ std::string Builder::Serialise() {
         double score = idf[t] * ((k1 + 1) * tf) / (norm + tf);
         score *= field_boost;
         score *= doc_boost;
-        if (i) out.push_back(',');
-        AppendUInt(t, &out);
-        out.push_back(',');
-        AppendScore(score, &out);
+        char buf[64];
+        char* q = buf;
+        if (i) *q++ = ',';
+        q = std::to_chars(q, q + 12, t).ptr;
+        *q++ = ',';
+        q = WriteScore(score, q);
+        out.append(buf, static_cast<size_t>(q - buf));
       }
       out += "]]";
     }
@@ -590,18 +650,21 @@ std::string Builder::Serialise() {
     });
   }
 
+  // `,"<field>":` per posting key and `,"<ref>":{}` per ref (metadata-free entry).
+  std::vector<std::string> key_json(posting_keys_.size());
+  for (size_t k = 0; k < posting_keys_.size(); ++k) key_json[k] = ",\"" + posting_keys_[k] + "\":";
+  std::vector<std::string> ref_entry(R);
+  for (size_t r = 0; r < R; ++r) ref_entry[r] = ",\"" + ref_body[r] + "\":{}";
+
   out += "],\"invertedIndex\":[";
   for (size_t si = 0; si < T; ++si) {
     const uint32_t t = sorted[si];
-    if (si) out.push_back(',');
-    out.push_back('[');
+    out.append(si ? ",[" : "[");
     internal::AppendJsonString16(terms_[t], &out);
     out += ",{";
     for (size_t k = 0; k < posting_keys_.size(); ++k) {
-      if (k) out.push_back(',');
-      out.push_back('"');
-      out += posting_keys_[k];
-      out += "\":";
+      const std::string_view key = key_json[k];
+      out.append(k ? key : key.substr(1));
       const int fi = posting_key_field_[k];
       if (fi < 0) {
         AppendUInt(t, &out);
@@ -609,6 +672,14 @@ std::string Builder::Serialise() {
       }
       const size_t g = size_t(t) * F + static_cast<size_t>(fi);
       out.push_back('{');
+      if (meta_keys_.empty()) {
+        for (uint32_t j = start[g]; j < start[g + 1]; ++j) {
+          const std::string_view e = ref_entry[grouped[j].first];
+          out.append(j != start[g] ? e : e.substr(1));
+        }
+        out.push_back('}');
+        continue;
+      }
       for (uint32_t j = start[g]; j < start[g + 1]; ++j) {
         const auto [ref, occ_head] = grouped[j];
         if (j != start[g]) out.push_back(',');

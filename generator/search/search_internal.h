@@ -3,9 +3,11 @@
 // its unit tests); the public API is search.h.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace dossier::search::internal {
@@ -45,18 +47,26 @@ bool IsArrayIndexKey(std::string_view key, uint32_t* value);
 
 // ---- Pipeline (pipeline.cc) ------------------------------------------------
 
+// Classes of the ASCII code units: bit 0 = separator, bit 1 = word unit.
+constexpr uint8_t AsciiClass(int c) {
+  return ((c == ' ' || (c >= 0x09 && c <= 0x0D) || c == '-') ? 1 : 0) |
+         (((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') ? 2 : 0);
+}
+template <size_t... I>
+constexpr std::array<uint8_t, sizeof...(I)> MakeAsciiClass(std::index_sequence<I...>) {
+  return {AsciiClass(static_cast<int>(I))...};
+}
+inline constexpr std::array<uint8_t, 128> kAsciiClass = MakeAsciiClass(std::make_index_sequence<128>{});
+
 // lunr.tokenizer.separator /[\s\-]+/ for one UTF-16 code unit.
 inline bool IsSeparator(char16_t c) {
-  if (c <= 0x20) return c == 0x20 || (c >= 0x09 && c <= 0x0D);
-  if (c < 0xA0) return c == u'-';
+  if (c < 0x80) return kAsciiClass[c] & 1;
   return c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
          c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
 }
 
 // JS regex \w without the u flag: [A-Za-z0-9_].
-inline bool IsWordUnit(char16_t c) {
-  return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') || c == u'_';
-}
+inline bool IsWordUnit(char16_t c) { return c < 0x80 && (kAsciiClass[c] & 2); }
 
 struct RawToken {
   uint32_t start;   // in UTF-16 code units of the lower-cased string
