@@ -20,6 +20,9 @@ const char kTitles[] =
 const char kFirstNames[] =
 #include "analyse/data/first_names.inc"
     ;
+const char kFamilyFirst[] =
+#include "analyse/data/family_first.inc"
+    ;
 const char kDemonyms[] =
 #include "analyse/data/demonyms.inc"
     ;
@@ -74,6 +77,7 @@ Gazetteer Build() {
   AddLines(kTitles, &g.titles);
   AddWords(kFirstNames, &g.first_names);
   AddWords(kDemonyms, &g.demonyms);
+  AddWords(kFamilyFirst, &g.family_first);
   AddKnown(kPlaces, "place", &g);
   AddKnown(kOrganisations, "organisation", &g);
   std::istringstream in(kWords);

@@ -48,6 +48,7 @@ struct RawMention {
   bool person_cue = false;    // title before / speech verb after
   int tokens = 0;
   int sentence = 0;
+  bool initial = false;  // first word of its sentence
   size_t begin = 0, end = 0;
   std::string last;  // last token (persons' surname)
 };
@@ -75,6 +76,27 @@ bool LowerTitleBefore(const std::vector<Word>& ws, size_t i, std::string_view s)
       "chancellor", "winger", "skipper", "forward", "keeper", "rapper", "director-general", "founder",
       "editor", "writer", "author", "presenter", "host", "comedian", "designer", "producer", "judge", "officer"};
   return kRoles.count(Lower(p.text)) > 0;
+}
+
+bool IsMonth(const std::string& w) {
+  static const std::set<std::string> k = {"January", "February", "March", "April", "May", "June", "July",
+                                          "August", "September", "October", "November", "December"};
+  return k.count(w) > 0;
+}
+
+bool IsTitleHead(const std::string& w) {
+  static const std::set<std::string> k = {
+      "Secretary", "Minister", "Chancellor", "President", "Spokesman", "Spokeswoman", "Chairman", "Chairwoman",
+      "Director", "Commissioner", "Ambassador", "Governor", "Mayor", "Leader", "Executive", "Officer", "Manager",
+      "Coach", "Editor", "Premier", "Senator", "Secretary-General", "Vice-President", "Spokesperson", "Envoy"};
+  return k.count(w) > 0;
+}
+
+bool CamelCase(const std::string& w) {
+  for (size_t i = 1; i + 1 < w.size(); ++i) {
+    if (w[i] >= 'a' && w[i] <= 'z' && w[i + 1] >= 'A' && w[i + 1] <= 'Z') return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -124,7 +146,8 @@ DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std
         std::string rest = Join(ws, b, e);
         if (g.known.count(rest)) break;
         int tl = TitleAt(ws, b, e);
-        if (tl > 0 && b + tl < e) {
+        if (tl > 0 && b + tl < e && !g.other_words.count(ws[e - 1].text) && !g.org_words.count(ws[e - 1].text) &&
+            !g.place_words.count(ws[e - 1].text)) {
           b += tl;
           cue = true;
           at_start = false;
@@ -144,7 +167,23 @@ DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std
         }
         break;
       }
-      while (e > b && (g.common_caps.count(ws[e - 1].text) || IsConnector(ws[e - 1].text))) --e;
+      while (e > b && ((g.common_caps.count(ws[e - 1].text) && !(e - b >= 2 && IsMonth(ws[e - 1].text))) ||
+                       IsConnector(ws[e - 1].text))) {
+        --e;
+      }
+      if (b >= e) continue;
+      // "Trade and Industry Secretary Patricia Hewitt": a role ending in a
+      // title head word, then the name.
+      for (size_t k = e; k-- > b + 0;) {
+        if (IsTitleHead(ws[k].text) && k + 1 < e && ws[k + 1].upper && !g.known.count(Join(ws, b, e))) {
+          if (e - (k + 1) <= 3) {
+            b = k + 1;
+            cue = true;
+          }
+          break;
+        }
+      }
+      if (IsTitleHead(ws[e - 1].text)) continue;  // a role without a name: "Home Secretary"
       if (b >= e) continue;
       if (e - b == 1 && (g.demonyms.count(ws[b].text) || g.titles.count(ws[b].text))) continue;
       if (e - b > 6) continue;  // headline-style capitalisation, not a name
@@ -153,6 +192,28 @@ DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std
       m.tokens = static_cast<int>(e - b);
       m.sentence = static_cast<int>(si);
       m.begin = ws[b].begin;
+      m.initial = b == 0;
+      // "Intermediate-Range Nuclear Forces (INF) Treaty" -> "INF Treaty".
+      if (b >= 1 && ws[b].begin >= 2 && s.compare(ws[b].begin - 2, 2, ") ") == 0 && ws[b - 1].all_caps &&
+          ws[b - 1].begin >= 1 && s[ws[b - 1].begin - 1] == '(' && ws[b - 1].end + 2 == ws[b].begin) {
+        m.surface = ws[b - 1].text + " " + m.surface;
+        m.tokens += 1;
+        m.begin = ws[b - 1].begin;
+      }
+      if (m.tokens == 1 && !ws[b].all_caps && !ws[b].has_digit && ws[b].text.find('-') != std::string::npos) {
+        // "China-Russia": a compound of known names is no entity of its own.
+        bool all_known = true;
+        size_t pos = 0;
+        const std::string& t = ws[b].text;
+        while (pos <= t.size()) {
+          size_t dash = t.find('-', pos);
+          std::string part = t.substr(pos, dash == std::string::npos ? std::string::npos : dash - pos);
+          if (!g.known.count(part) && !g.demonyms.count(part)) all_known = false;
+          if (dash == std::string::npos) break;
+          pos = dash + 1;
+        }
+        if (all_known) continue;
+      }
       m.end = ws[e - 1].end;
       m.last = ws[e - 1].text;
       m.person_cue = cue || LowerTitleBefore(ws, b, s);
@@ -175,6 +236,8 @@ DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std
         m.kind = it->second.second;
       } else if (m.tokens == 1 && (ws[b].all_caps || ws[b].has_digit)) {
         m.kind = "other";
+      } else if (m.tokens == 1 && CamelCase(ws[b].text)) {
+        m.kind = "organisation";  // TimeWarner, PlayStation-style brand names
       } else if (m.tokens > 1 && g.org_words.count(m.last)) {
         m.kind = "organisation";
       } else if (m.tokens > 1 && g.place_words.count(m.last)) {
@@ -184,7 +247,7 @@ DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std
       } else {
         bool org_inside = false;
         for (size_t k = b; k < e; ++k) {
-          if (g.org_words.count(ws[k].text) && k > b) org_inside = true;
+          if (g.org_words.count(ws[k].text)) org_inside = true;
         }
         if (org_inside && !m.person_cue) m.kind = "organisation";
       }
@@ -204,6 +267,9 @@ DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std
     std::vector<int> mentions;
     int first = 0;
     std::string last;
+    std::string first_token;
+    bool mid_sentence = false;  // some mention is not sentence-initial
+    bool gazetteer = false;
   };
   std::map<std::string, int> by_key;
   std::vector<Group> groups;
@@ -218,12 +284,15 @@ DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std
       gr.tokens = m.tokens;
       gr.first = static_cast<int>(mi);
       gr.last = m.last;
+      gr.first_token = m.surface.substr(0, m.surface.find(' '));
       groups.push_back(std::move(gr));
     }
     Group& gr = groups[it->second];
     gr.variants[m.surface]++;
     gr.mentions.push_back(static_cast<int>(mi));
     if (m.person_cue && m.kind.empty()) gr.person = true;
+    if (!m.initial) gr.mid_sentence = true;
+    if (!m.gaz_canonical.empty()) gr.gazetteer = true;
   }
   // Undecided multi-word names: people when any mention had a person cue or
   // a single-word mention of the surname was a speaker.
@@ -271,7 +340,7 @@ DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std
       if (b2 == a || y.tokens < 2) continue;
       bool match = false;
       if ((x.kind.empty() || x.kind == "person") && (y.kind == "person" || (y.kind.empty() && y.tokens <= 3)) &&
-          y.last == x.key) {
+          (y.last == x.key || (g.family_first.count(x.key) && y.first_token == x.key))) {
         match = true;
       }
       if (!match && x.kind == "other" && x.key.size() >= 2) {
@@ -303,14 +372,35 @@ DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std
       if (x.kind == "person" || x.person) groups[root].kind = groups[root].kind.empty() ? "person" : groups[root].kind;
     }
   }
-  // Single words that are speakers but matched nobody: people.
-  for (Group& gr : groups) {
+  // Single words that are speakers but matched nobody: people. Single
+  // capitalised words seen only at sentence starts, and bare cue words
+  // ("Treaty", "Ministry"), are dropped unless they merged into a name.
+  std::vector<char> dropped(groups.size(), 0);
+  for (size_t k = 0; k < groups.size(); ++k) {
+    Group& gr = groups[k];
     if (gr.kind.empty() && gr.person) gr.kind = "person";
+    if (gr.tokens != 1 || gr.gazetteer || find(static_cast<int>(k)) != static_cast<int>(k)) continue;
+    bool merged_into = false;
+    for (size_t j = 0; j < groups.size(); ++j) {
+      if (j != k && find(static_cast<int>(j)) == static_cast<int>(k)) merged_into = true;
+    }
+    if (merged_into || gr.kind == "person") continue;
+    const std::string& t = gr.key;
+    bool acronym = t.size() >= 2 && std::all_of(t.begin(), t.end(), [](char c) {
+      return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    });
+    bool digit = std::any_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (acronym || digit) continue;
+    int mid = 0;
+    for (int mi : gr.mentions) mid += raw[mi].initial ? 0 : 1;
+    if (mid < 2 || g.org_words.count(t) || g.place_words.count(t) || g.other_words.count(t)) dropped[k] = 1;
   }
 
   // ---- Build the entity list ------------------------------------------------
   std::map<int, std::vector<int>> members;
-  for (size_t k = 0; k < groups.size(); ++k) members[find(static_cast<int>(k))].push_back(static_cast<int>(k));
+  for (size_t k = 0; k < groups.size(); ++k) {
+    if (!dropped[k]) members[find(static_cast<int>(k))].push_back(static_cast<int>(k));
+  }
   DocEntities out;
   std::vector<std::pair<int, int>> mention_entity;  // raw mention -> entity
   for (auto& [root, ks] : members) {

@@ -30,7 +30,7 @@ bool ContentWord(const Word& w, const Gazetteer& g) {
   }
   std::string l = Lower(w.text);
   if (l.size() < 2 && !w.upper) return false;
-  if (g.stop.count(l) || g.speech_verbs.count(l)) return false;
+  if (g.stop.count(l)) return false;
   return true;
 }
 

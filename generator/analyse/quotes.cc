@@ -47,6 +47,19 @@ std::vector<Span> FindSpans(const std::string& p) {
         is_open = true;
       }
     }
+    // BBC style: a new quote opens right after the previous one closed with
+    // '. "' - a straight mark after a space, followed by a letter, while a
+    // quote is open, closes it and opens the next.
+    if (c == '"' && open && i > 0 && p[i - 1] == ' ' && i + 1 < p.size() &&
+        ((p[i + 1] >= 'A' && p[i + 1] <= 'Z') || (p[i + 1] >= '0' && p[i + 1] <= '9'))) {
+      cur.close = i - 1;
+      cur.after = i - 1;
+      out.push_back(cur);
+      cur = Span();
+      cur.open = i + len;
+      i += len;
+      continue;
+    }
     if (is_open && !open) {
       open = true;
       cur = Span();
@@ -151,6 +164,15 @@ std::vector<Quote> ExtractQuotes(const std::vector<Sentence>& sentences, const D
       if (sp.after < para.size()) {
         int s_close = sentence_at(sp.close > 0 ? sp.close - 1 : 0);
         size_t lim = sentence_end(s_close);
+        // A quote ending its sentence may be attributed by the next one
+        // ('..." She said ...').
+        bool next_sentence = false;
+        if (std::string_view(para).substr(sp.after, lim > sp.after ? lim - sp.after : 0).find_first_not_of(" ") ==
+                std::string_view::npos &&
+            s_close + 1 < static_cast<int>(sj)) {
+          lim = sentence_end(s_close + 1);
+          next_sentence = true;
+        }
         if (qi + 1 < spans.size()) lim = std::min(lim, spans[qi + 1].open);
         if (lim > sp.after) {
           std::string tail = para.substr(sp.after, lim - sp.after);
@@ -158,7 +180,7 @@ std::vector<Quote> ExtractQuotes(const std::vector<Sentence>& sentences, const D
           while (k < tail.size() && (tail[k] == ',' || tail[k] == ' ')) ++k;
           bool direct = k <= 2;  // the attribution follows the quote at once
           std::vector<Word> ws = Words(tail);
-          for (size_t w = 0; direct && w < ws.size() && w < 8; ++w) {
+          for (size_t w = 0; direct && w < ws.size() && w < (next_sentence ? 2u : 8u); ++w) {
             if (!g.speech_verbs.count(ws[w].text)) continue;
             // Name before the verb.
             if (w > 0) {
@@ -240,6 +262,13 @@ std::vector<Quote> ExtractQuotes(const std::vector<Sentence>& sentences, const D
             }
           }
         }
+      }
+      // A quote right after an attributed one in the same paragraph (BBC
+      // '. "' style) continues it.
+      if (!found && qi > 0 && !out.empty() && out.back().sentence >= static_cast<int>(si) && spans[qi - 1].after + 2 >= sp.open &&
+          !out.back().speaker.empty()) {
+        speaker = out.back().speaker;
+        found = true;
       }
       // A quote opening a paragraph right after a quoted paragraph continues it.
       if (!found && sp.open <= 1 && last_quote_paragraph == sentences[si].paragraph - 1 && !last_speaker.empty()) {

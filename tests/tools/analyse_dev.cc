@@ -38,9 +38,9 @@ analyse::Document Parse(const std::string& id, std::string text) {
   analyse::Document d;
   d.id = id;
   std::vector<std::string> lines = core::SplitLines(text);
+  // Line 1 is the headline (an empty line 1 = no headline).
   size_t i = 0;
-  while (i < lines.size() && core::Trim(lines[i]).empty()) ++i;
-  if (i < lines.size()) d.title = std::string(core::Trim(lines[i++]));
+  if (!lines.empty()) d.title = std::string(core::Trim(lines[i++]));
   std::string cur;
   for (; i <= lines.size(); ++i) {
     if (i == lines.size() || core::Trim(lines[i]).empty()) {
