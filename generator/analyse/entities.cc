@@ -435,7 +435,19 @@ DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std
       }
     }
     e.name = gazetteer ? rootg.key : best->key;
-    if (rootg.kind == "other" && rootg.tokens == 1 && count_of(rootg) >= count_of(*best)) e.name = rootg.key;
+    if (!gazetteer && kind != "person") {
+      // Not a person: the most frequent form ("THAAD" over its spelled-out name).
+      const Group* top = nullptr;
+      for (int k : ks) {
+        const Group& gr = groups[k];
+        if (top == nullptr || count_of(gr) > count_of(*top) ||
+            (count_of(gr) == count_of(*top) &&
+             (gr.key.size() > top->key.size() || (gr.key.size() == top->key.size() && gr.key < top->key)))) {
+          top = &gr;
+        }
+      }
+      e.name = top->key;
+    }
     if (kind.empty()) kind = "other";
     e.kind = kind;
     for (auto& [v, c] : variants) {
