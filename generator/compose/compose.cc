@@ -81,7 +81,7 @@ std::string LinkSentence(const std::string& text, const std::vector<const analys
   for (const analyse::Entity* e : entities) {
     if (linked->count(e->name)) continue;
     auto ref = ctx.entities.find(e->name);
-    if (ref == ctx.entities.end()) continue;
+    if (ref == ctx.entities.end() || ref->second.slug.empty()) continue;
     size_t best = std::string::npos, best_len = 0;
     std::vector<std::string> forms = e->variants;
     forms.push_back(e->name);
@@ -123,7 +123,8 @@ std::string LongDate(const std::string& iso) {
 
 }  // namespace
 
-std::map<std::string, EntityRef> BuildEntityDirectory(const std::vector<analyse::ArticleAnalysis>& analyses) {
+std::map<std::string, EntityRef> BuildEntityDirectory(const std::vector<analyse::ArticleAnalysis>& analyses,
+                                                      int min_mentions) {
   std::map<std::string, std::map<std::string, int>> kinds;  // name -> kind -> articles
   std::map<std::string, int> counts;
   for (const auto& a : analyses)
@@ -143,6 +144,10 @@ std::map<std::string, EntityRef> BuildEntityDirectory(const std::vector<analyse:
         r.kind = k;
       }
     r.count = counts[name];
+    if (r.count < min_mentions) {
+      dir[name] = r;
+      continue;
+    }
     std::string base = core::Slugify(name, 60), slug = base;
     for (int n = 2; used.count(slug); ++n) slug = base + "-" + std::to_string(n);
     used.insert(slug);
@@ -177,7 +182,7 @@ Page ComposeBriefing(const ingest::Article& art, const analyse::ArticleAnalysis&
   for (int i : an.key_points) p.key_points.push_back({an.sentences[i].text, Anchor(i)});
   for (const auto& e : an.entities) {
     auto ref = ctx.entities.find(e.name);
-    EntityRef r = ref != ctx.entities.end() ? ref->second : EntityRef{e.name, e.kind, core::Slugify(e.name), 0};
+    EntityRef r = ref != ctx.entities.end() ? ref->second : EntityRef{e.name, e.kind, "", 0};
     r.count = e.count;
     p.entities.push_back(r);
   }

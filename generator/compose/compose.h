@@ -18,7 +18,7 @@ namespace dossier::compose {
 struct EntityRef {
   std::string name;
   std::string kind;  // person, organisation, place, other
-  std::string slug;  // entity page: entities/<slug>.html
+  std::string slug;  // entity page: entities/<slug>.html; "" = no page of its own
   int count = 0;
 };
 
@@ -79,8 +79,11 @@ struct ComposeContext {
 };
 
 // Builds the site-wide entity directory: one entry per canonical name, the
-// kind most articles agree on, unique slugs (sorted, stable).
-std::map<std::string, EntityRef> BuildEntityDirectory(const std::vector<analyse::ArticleAnalysis>& analyses);
+// kind most articles agree on, unique slugs (sorted, stable). Entities
+// mentioned fewer than `min_mentions` times across the site get no page
+// (empty slug): one passing mention is not worth a page.
+std::map<std::string, EntityRef> BuildEntityDirectory(const std::vector<analyse::ArticleAnalysis>& analyses,
+                                                      int min_mentions);
 
 Page ComposeBriefing(const ingest::Article& article, const analyse::ArticleAnalysis& analysis,
                      const ComposeContext& context);

@@ -92,8 +92,9 @@ std::string Serialize(const Page& p, bool generated) {
         if (x.kind != kind) continue;
         if (!any) e << YAML::Key << KindKey(kind) << YAML::Value << YAML::BeginSeq;
         any = true;
-        e << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << x.name << YAML::Key << "slug"
-          << YAML::Value << x.slug << YAML::Key << "count" << YAML::Value << x.count << YAML::EndMap;
+        e << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << x.name;
+        if (!x.slug.empty()) e << YAML::Key << "slug" << YAML::Value << x.slug;
+        e << YAML::Key << "count" << YAML::Value << x.count << YAML::EndMap;
       }
       if (any) e << YAML::EndSeq;
     }
@@ -245,8 +246,7 @@ core::Status ParsePage(const std::string& raw, const std::string& path, Page* p)
               r.slug = x["slug"].as<std::string>("");
               r.count = x["count"].as<int>(1);
             }
-            if (r.slug.empty()) r.slug = core::Slugify(r.name);
-            else r.slug = core::Slugify(r.slug);
+            if (!r.slug.empty()) r.slug = core::Slugify(r.slug);
             if (!r.name.empty()) p->entities.push_back(r);
           }
         }

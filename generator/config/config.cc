@@ -118,6 +118,7 @@ Status Parse(const std::string& text, const std::string& path, SiteConfig* c) {
                            {"sentences", Int(&c->summary_sentences, 0, 1000)},
                            {"brief", Int(&c->brief_sentences, 1, 20)}})},
       {"related", Section({{"max", Int(&c->related_max, 0, 50)}, {"min_score", Dbl(&c->related_min_score, 0.0, 1.0)}})},
+      {"entities", Section({{"min_mentions", Int(&c->entity_min_mentions, 1, 1000000)}})},
       {"home", Section({{"briefings", Int(&c->home_briefings, 1, 1000)}})},
       {"search", Section({{"budget_kb", Int(&c->search_budget_kb, 1, 1 << 20)}})},
       {"ingest", Section({{"max_article_mb", Int(&c->max_article_mb, 1, 4096)}})},

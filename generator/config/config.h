@@ -28,6 +28,8 @@ struct SiteConfig {
   // related
   int related_max = 5;
   double related_min_score = 0.0;
+  // entities: an entity gets its own page from this many mentions on
+  int entity_min_mentions = 2;
   // home page
   int home_briefings = 20;
   // search

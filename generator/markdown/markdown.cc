@@ -206,12 +206,10 @@ RenderedMarkdown Render(const std::string& markdown, const MarkdownOptions& opti
     std::string exit = "</" + tag + ">\n";
     cmark_node_set_on_enter(block, enter.c_str());
     cmark_node_set_on_exit(block, exit.c_str());
-    cmark_node* para = cmark_node_new(CMARK_NODE_PARAGRAPH);
     while (cmark_node* child = cmark_node_first_child(h)) {
       cmark_node_unlink(child);
-      cmark_node_append_child(para, child);
+      cmark_node_append_child(block, child);
     }
-    cmark_node_append_child(block, para);
     cmark_node_replace(h, block);
     cmark_node_free(h);
     if (level >= options.toc_min_level && level <= options.toc_max_level) out.toc.push_back({level, id, text});
@@ -220,13 +218,6 @@ RenderedMarkdown Render(const std::string& markdown, const MarkdownOptions& opti
   out.html = html;
   mem->free(html);
   cmark_llist_free(mem, exts);
-  // Paragraphs inside heading blocks render as <p>; unwrap them.
-  for (size_t p = 0; (p = out.html.find("\"><p>", p)) != std::string::npos;) {
-    size_t close = out.html.find("</p>\n</h", p);
-    if (close == std::string::npos) break;
-    out.html.erase(close, 5);
-    out.html.erase(p + 2, 3);
-  }
   // Plain text, block by block.
   for (cmark_node* n = cmark_node_first_child(doc.get()); n; n = cmark_node_next(n)) {
     std::string t = core::CollapseWhitespace(PlainText(n));

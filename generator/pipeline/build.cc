@@ -124,7 +124,7 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
   BuildLock lock;
   Status st = lock.Acquire(options.project_dir);
   if (!st.ok()) return st;
-  if (options.write_site) {
+  if (options.write_site && !options.memory_site) {
     st = CheckOutputDir(options);
     if (!st.ok()) return st;
   }
@@ -139,7 +139,7 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
                            " problem(s) in the input; nothing was written");
 
   compose::ComposeContext ctx;
-  ctx.entities = compose::BuildEntityDirectory(analyses);
+  ctx.entities = compose::BuildEntityDirectory(analyses, config.entity_min_mentions);
   ctx.brief_sentences = config.brief_sentences;
   for (const auto& a : articles) ctx.articles[a.id] = {a.slug, a.title};
   std::vector<compose::Page> pages;
@@ -160,6 +160,14 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
   timer.Lap("content");
 
   std::error_code ec;
+  if (options.memory_site) {
+    options.memory_site->clear();
+    SiteWriter memory("/site", options.memory_site);
+    RenderInput in{&config, &options, &theme, &site_pages, &home_intro};
+    st = RenderSite(in, &memory, report, diagnostics);
+    timer.Lap("render");
+    return st;
+  }
   fs::path out = fs::absolute(options.out_dir).lexically_normal();
   if (out.filename().empty()) out = out.parent_path();
   fs::create_directories(out.parent_path(), ec);

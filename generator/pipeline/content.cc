@@ -12,6 +12,11 @@ Status SiteWriter::Write(const std::string& rel, std::string_view data) {
   fs::path p = (root_ / rel).lexically_normal();
   if (rel.empty() || fs::path(rel).is_absolute() || !core::IsInside(p, root_))
     return Status::Internal("refusing to write outside the output folder: " + rel);
+  if (memory_) {
+    (*memory_)[core::GenericString(p.lexically_relative(root_))] = std::string(data);
+    written_.push_back(rel);
+    return Status::Ok();
+  }
   Status st = core::WriteFileAtomic(p, data);
   if (!st.ok()) return st;
   written_.push_back(rel);

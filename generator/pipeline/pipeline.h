@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,11 @@ struct BuildOptions {
   bool quiet = false;
   bool write_site = true;  // false: content/ only
   std::string dump_search_docs;  // write the search documents (lunr oracle input) here
-  // Extra files injected into every HTML page before </body> (serve uses it).
+  // HTML injected into every page before </body> (serve uses it).
   std::string inject_html;
+  // When set, the site is rendered into this map (site path -> bytes)
+  // instead of the output folder; nothing is swapped on disk.
+  std::map<std::string, std::string>* memory_site = nullptr;
 };
 
 struct BuildReport {

@@ -30,10 +30,12 @@ core::Status WriteBriefings(const fs::path& content_dir, std::vector<compose::Pa
 void LoadContent(const fs::path& content_dir, std::map<std::string, compose::Page> current,
                  std::vector<SitePage>* pages, compose::Page* home_intro, core::Diagnostics* diagnostics);
 
-// Writes files below a folder, refusing paths that would escape it.
+// Writes files below a folder, refusing paths that would escape it; or,
+// with a memory map, into the map (serve keeps its site in memory).
 class SiteWriter {
  public:
-  explicit SiteWriter(fs::path root) : root_(std::move(root)) {}
+  explicit SiteWriter(fs::path root, std::map<std::string, std::string>* memory = nullptr)
+      : root_(std::move(root)), memory_(memory) {}
   core::Status Write(const std::string& rel, std::string_view data);
   core::Status Copy(const std::string& rel, const fs::path& from);
   const fs::path& root() const { return root_; }
@@ -41,6 +43,7 @@ class SiteWriter {
 
  private:
   fs::path root_;
+  std::map<std::string, std::string>* memory_;
   std::vector<std::string> written_;
 };
 

@@ -139,6 +139,7 @@ class SiteBuilder {
     Value ents = Value::List();
     int n = 0;
     for (const auto& e : p.entities) {
+      if (e.slug.empty()) continue;
       if (n++ == 5) break;
       Value x = Value::Object();
       x.Set("name", e.name);
@@ -191,7 +192,7 @@ class SiteBuilder {
       const auto& p = pages_[i].page;
       std::set<std::string> seen;
       for (const auto& e : p.entities) {
-        if (!seen.insert(e.slug).second) continue;
+        if (e.slug.empty() || !seen.insert(e.slug).second) continue;
         auto& info = entities_[e.slug];
         if (info.slug.empty()) {
           info.slug = e.slug;
@@ -240,7 +241,7 @@ class SiteBuilder {
         if (e.kind != k.kind) continue;
         Value x = Value::Object();
         x.Set("name", e.name);
-        x.Set("url", root + "entities/" + e.slug + ".html");
+        x.Set("url", e.slug.empty() ? "" : root + "entities/" + e.slug + ".html");
         x.Set("count", std::to_string(e.count));
         items.Push(x);
       }

@@ -15,7 +15,8 @@ using core::Status;
 data ToData(const Value& v) {
   switch (v.kind()) {
     case Value::Kind::kNull: return data(false);
-    case Value::Kind::kString: return data(v.str());
+    case Value::Kind::kString:  // "" is false, so {{#x}} hides an absent value
+      return v.str().empty() ? data(false) : data(v.str());
     case Value::Kind::kBool: return data(v.boolean());
     case Value::Kind::kList: {
       data list = data::type::list;
