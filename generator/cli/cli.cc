@@ -139,6 +139,15 @@ int Run(int argc, char** argv) {
   CLI::App* check = app.add_subcommand("check", "Verify every internal link, anchor and asset of the built site");
   AddCommon(check, &common);
 
+  ServeFlags sf;
+  CLI::App* serve = app.add_subcommand("serve", "Build into memory and serve the site locally, rebuilding on change");
+  AddCommon(serve, &common);
+  serve->add_option("--port", sf.port, "TCP port (default 1313)")->check(CLI::Range(1, 65535));
+  serve->add_option("--bind", sf.bind, "Address to listen on (default 127.0.0.1, loopback only)");
+  serve->add_option("--base-path", sf.base_path, "Serve the site under this path, as it will be hosted (e.g. /sub/)");
+  serve->add_flag("--open", sf.open, "Open the site in a browser (xdg-open)");
+  serve->add_flag("--poll", sf.poll, "Watch by polling instead of inotify");
+
   CLI::App* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -154,6 +163,7 @@ int Run(int argc, char** argv) {
   if (*build) return RunBuild(common, force, timings, dump);
   if (*analyse) return RunAnalyse(common, af);
   if (*check) return RunCheck(common);
+  if (*serve) return RunServe(common, sf);
   return kExitUsage;
 }
 

@@ -31,4 +31,13 @@ struct AnalyseFlags {
 };
 int RunAnalyse(const CommonFlags& flags, const AnalyseFlags& analyse);
 
+struct ServeFlags {
+  int port = 1313;
+  std::string bind = "127.0.0.1";
+  std::string base_path = "/";
+  bool open = false;
+  bool poll = false;
+};
+int RunServe(const CommonFlags& flags, const ServeFlags& serve);
+
 }  // namespace dossier::cli

@@ -1,0 +1,563 @@
+// The development server: in-memory site, HTTP (cpp-httplib), builder
+// thread (debounced rebuilds), live reload over Server-Sent Events.
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <httplib.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "serve/serve.h"
+
+namespace dossier::serve {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The socket httplib serves a request on, found by its addresses (httplib
+// 0.11 does not expose it; a stream uses it only to notice a closed peer).
+int FindSocket(const httplib::Request& req) {
+  DIR* d = opendir("/proc/self/fd");
+  if (!d) return -1;
+  int found = -1;
+  while (dirent* e = readdir(d)) {
+    int fd = std::atoi(e->d_name);
+    if (fd <= 2) continue;
+    sockaddr_storage local{}, peer{};
+    socklen_t ll = sizeof local, pl = sizeof peer;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &ll) != 0) continue;
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &pl) != 0) continue;
+    auto port_of = [](const sockaddr_storage& s) -> int {
+      if (s.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(s).sin_port);
+      if (s.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(s).sin6_port);
+      return -1;
+    };
+    if (port_of(local) == req.local_port && port_of(peer) == req.remote_port) {
+      found = fd;
+      break;
+    }
+  }
+  closedir(d);
+  return found;
+}
+
+bool PeerClosed(int fd) {
+  if (fd < 0) return false;
+  pollfd p{fd, POLLRDHUP, 0};
+  return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL));
+}
+
+std::string SseData(std::string_view event, std::string_view text) {
+  std::string out = "event: " + std::string(event) + "\n";
+  for (const auto& line : core::SplitLines(text)) out += "data: " + line + "\n";
+  if (text.empty()) out += "data:\n";
+  return out + "\n";
+}
+
+bool EtagMatches(const std::string& header, const std::string& etag) {
+  // If-None-Match: "a", W/"b", *
+  size_t i = 0;
+  while (i < header.size()) {
+    while (i < header.size() && (header[i] == ' ' || header[i] == ',' || header[i] == '\t')) ++i;
+    size_t j = header.find(',', i);
+    if (j == std::string::npos) j = header.size();
+    std::string tag(core::Trim(std::string_view(header).substr(i, j - i)));
+    if (core::StartsWith(tag, "W/")) tag = tag.substr(2);
+    if (tag == "*" || tag == etag) return true;
+    i = j + 1;
+  }
+  return false;
+}
+
+std::string ErrorText(const core::Status& status, const core::Diagnostics& diags) {
+  std::string text;
+  for (const auto& d : diags.items())
+    if (d.severity == core::Severity::kError) text += d.ToString() + "\n";
+  if (!status.ok()) text += status.ToString() + "\n";
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
+
+constexpr std::string_view kSnippetHead = "<script data-dossier-live=\"";
+constexpr std::string_view kSnippetTail = R"JS(">
+(function () {
+  var epoch = +document.currentScript.getAttribute('data-dossier-live');
+  var root = document.documentElement.getAttribute('data-root') || '';
+  if (!window.EventSource) return;
+  var box = null;
+  function show(text) {
+    if (!box) {
+      box = document.createElement('div');
+      box.id = 'dossier-build-error';
+      box.setAttribute('role', 'alert');
+      box.style.cssText = 'position:fixed;left:0;right:0;bottom:0;z-index:2147483647;max-height:60vh;' +
+        'overflow:auto;margin:0;padding:1em 1.25em;background:#2b0b0b;color:#ffe9e9;' +
+        'font:13px/1.45 ui-monospace,monospace;white-space:pre-wrap;border-top:4px solid #ff5c5c';
+      document.body.appendChild(box);
+    }
+    box.textContent = 'The last build failed; this is the last good version.\n\n' + text;
+  }
+  function hide() { if (box) { box.remove(); box = null; } }
+  var es = new EventSource(root + '__dossier/events');
+  es.addEventListener('epoch', function (e) {
+    if (+e.data > epoch) { es.close(); location.reload(); }
+  });
+  es.addEventListener('error', function (e) { if (typeof e.data === 'string') show(e.data); });
+  es.addEventListener('ok', hide);
+})();
+</script>
+)JS";
+
+}  // namespace
+
+std::string LiveReloadSnippet(uint64_t epoch) {
+  return std::string(kSnippetHead) + std::to_string(epoch) + std::string(kSnippetTail);
+}
+
+std::string StripLiveReloadSnippet(std::string_view html) {
+  std::string out(html);
+  for (size_t p = out.find(kSnippetHead); p != std::string::npos; p = out.find(kSnippetHead, p)) {
+    size_t q = out.find(kSnippetTail, p);
+    if (q == std::string::npos) break;
+    out.erase(p, q + kSnippetTail.size() - p);
+  }
+  return out;
+}
+
+struct DevServer::Impl {
+  ServeOptions o;
+  httplib::Server http;
+  std::unique_ptr<Watcher> watcher;
+  std::thread listener, builder;
+  int port = 0;
+  std::atomic<bool> running{false};
+  std::atomic<bool> stopping{false};
+  std::mutex stop_mutex;
+
+  // ---- the served site and its news (guarded by site_mutex) ----
+  mutable std::mutex site_mutex;
+  mutable std::condition_variable site_cv;  // builds finished, stop
+  std::condition_variable news_cv;          // epoch or error changed, stop
+  Site current;
+  bool building = false;
+  size_t builds_finished = 0;
+  std::string error_text;  // "" when the last build was clean
+  uint64_t error_seq = 0;
+  size_t streams = 0;
+
+  // ---- pending changes (guarded by pending_mutex) ----
+  std::mutex pending_mutex;
+  std::condition_variable pending_cv;
+  std::vector<Change> pending;
+  Clock::time_point last_change;
+
+  // ---- builder-thread state ----
+  config::SiteConfig config;
+  pipeline::BuildOptions options;
+  fs::path briefings_dir;                       // absolute
+  std::map<std::string, std::string> briefings;  // absolute path -> hash, as the last build left them
+
+  void Log(const std::string& line) {
+    if (o.log) o.log(line);
+  }
+
+  // ---- building ----
+
+  void SnapshotBriefings() {
+    briefings.clear();
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(briefings_dir, ec)) {
+      std::string data;
+      if (e.is_regular_file(ec) && core::ReadFile(e.path(), &data).ok())
+        briefings[core::GenericString(e.path())] = core::HashHex(data);
+    }
+  }
+
+  // True when `path` is a briefing exactly as our last build left it (the
+  // build's own write), so the change needs no rebuild.
+  bool IsOwnWrite(const fs::path& path) {
+    std::string key = core::GenericString(path);
+    if (path == briefings_dir) return fs::is_directory(path);
+    if (path.parent_path() != briefings_dir) return false;
+    std::string data;
+    auto it = briefings.find(key);
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return it == briefings.end();
+    return it != briefings.end() && core::ReadFile(path, &data).ok() && core::HashHex(data) == it->second;
+  }
+
+  core::Status Load() {
+    config::SiteConfig c;
+    pipeline::BuildOptions opts;
+    core::Status st = o.load(&c, &opts);
+    if (!st.ok()) return st;
+    config = std::move(c);
+    options = std::move(opts);
+    briefings_dir = fs::absolute(options.content_dir / "briefings").lexically_normal();
+    return st;
+  }
+
+  BuildEvent Build(const std::vector<Change>& changes, bool initial) {
+    BuildEvent ev;
+    ev.initial = initial;
+    ev.changes = changes.size();
+    for (const auto& c : changes) {
+      ev.kinds.insert(c.kind);
+      if (ev.first_change.empty()) ev.first_change = core::GenericString(c.path);
+    }
+    auto start = Clock::now();
+    uint64_t next_epoch;
+    {
+      std::lock_guard<std::mutex> lock(site_mutex);
+      building = true;
+      next_epoch = current.epoch + 1;
+    }
+    auto files = std::make_shared<std::map<std::string, std::string>>();
+    if (!initial && ev.kinds.count(ChangeKind::kConfig)) ev.status = Load();
+    if (ev.status.ok()) {
+      // Every change class rebuilds fully for now; the classification is
+      // the hook for incremental rebuilds.
+      pipeline::BuildOptions opts = options;
+      opts.memory_site = files.get();
+      opts.write_site = true;
+      opts.force = false;
+      opts.inject_html = LiveReloadSnippet(next_epoch);
+      pipeline::BuildReport report;
+      ev.status = pipeline::Build(config, opts, &report, &ev.diagnostics);
+      ev.pages = report.pages;
+    }
+    SnapshotBriefings();
+    std::shared_ptr<std::map<std::string, std::string>> etags;
+    if (ev.status.ok()) {
+      etags = std::make_shared<std::map<std::string, std::string>>();
+      for (const auto& [path, data] : *files) etags->emplace_hint(etags->end(), path, "\"" + core::HashHex(data) + "\"");
+    }
+    ev.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    {
+      std::lock_guard<std::mutex> lock(site_mutex);
+      building = false;
+      if (ev.status.ok()) {
+        current.files = std::move(files);
+        current.etags = std::move(etags);
+        current.epoch = next_epoch;
+      }
+      std::string text = ErrorText(ev.status, ev.diagnostics);
+      if (text != error_text) {
+        error_text = text;
+        ++error_seq;
+      }
+      ev.ok = ev.status.ok();
+      ev.epoch = current.epoch;
+      ++builds_finished;
+    }
+    site_cv.notify_all();
+    news_cv.notify_all();
+    if (o.on_build) o.on_build(ev);
+    return ev;
+  }
+
+  void OnChange(const Change& c) {
+    {
+      std::lock_guard<std::mutex> lock(pending_mutex);
+      pending.push_back(c);
+      last_change = Clock::now();
+    }
+    pending_cv.notify_all();
+  }
+
+  void RunBuilder() {
+    const auto quiet = std::chrono::milliseconds(o.debounce_ms);
+    const auto max_delay = std::chrono::milliseconds(2000);
+    while (!stopping) {
+      std::vector<Change> batch;
+      {
+        std::unique_lock<std::mutex> lock(pending_mutex);
+        pending_cv.wait(lock, [&] { return stopping || !pending.empty(); });
+        if (stopping) break;
+        auto first = Clock::now();
+        while (!stopping) {  // debounce: wait for a quiet spell
+          auto until = last_change + quiet;
+          auto now = Clock::now();
+          if (now >= until || now - first >= max_delay) break;
+          pending_cv.wait_until(lock, until);
+        }
+        if (stopping) break;
+        batch.swap(pending);
+      }
+      std::vector<Change> real;
+      for (auto& c : batch)
+        if (!(c.kind == ChangeKind::kContent && IsOwnWrite(c.path))) real.push_back(std::move(c));
+      if (real.empty()) continue;
+      Build(real, false);
+    }
+  }
+
+  // ---- answering ----
+
+  Site WaitForSite() {
+    std::unique_lock<std::mutex> lock(site_mutex);
+    site_cv.wait_for(lock, std::chrono::seconds(o.request_wait_seconds), [&] { return !building || stopping; });
+    return current;
+  }
+
+  static void Text(httplib::Response& res, int status, const std::string& body) {
+    res.status = status;
+    res.set_content(body, "text/plain; charset=utf-8");
+  }
+
+  void NoSiteYet(httplib::Response& res, const std::string& key) {
+    std::string error;
+    {
+      std::lock_guard<std::mutex> lock(site_mutex);
+      error = error_text;
+    }
+    std::string root;
+    for (char c : key)
+      if (c == '/') root += "../";
+    res.status = 503;
+    res.set_content("<!DOCTYPE html>\n<html lang=\"en\" data-root=\"" + root +
+                        "\">\n<head><meta charset=\"utf-8\"><title>Build failed</title></head>\n<body>\n"
+                        "<h1>The site has not been built yet</h1>\n<pre>" +
+                        core::HtmlEscape(error) + "</pre>\n" + LiveReloadSnippet(0) + "</body>\n</html>\n",
+                    "text/html; charset=utf-8");
+  }
+
+  void ServeFile(const httplib::Request& req, httplib::Response& res, const ResolvedPath& rp) {
+    Site site = WaitForSite();
+    if (!site.files) return NoSiteYet(res, rp.key);
+    const auto& files = *site.files;
+    auto it = files.find(rp.key);
+    if (it == files.end()) {
+      if (!rp.directory && files.count(rp.key + "/index.html")) {
+        res.status = 301;
+        res.set_header("Location", o.base_path + rp.key + "/");
+        return;
+      }
+      auto nf = files.find("404.html");
+      res.status = 404;
+      if (nf != files.end()) res.set_content(nf->second, "text/html; charset=utf-8");
+      else res.set_content("404 Not Found\n", "text/plain; charset=utf-8");
+      res.set_header("Cache-Control", "no-cache");
+      return;
+    }
+    const std::string& etag = site.etags->at(rp.key);
+    res.set_header("ETag", etag);
+    res.set_header("Cache-Control", "no-cache");
+    if (req.has_header("If-None-Match") && EtagMatches(req.get_header_value("If-None-Match"), etag)) {
+      res.status = 304;
+      return;
+    }
+    res.status = 200;
+    res.set_content(it->second, MimeTypeFor(rp.key));
+  }
+
+  void ServeEvents(const httplib::Request& req, httplib::Response& res) {
+    {
+      std::lock_guard<std::mutex> lock(site_mutex);
+      if (streams >= o.max_event_streams) {
+        res.set_header("Retry-After", "2");
+        return Text(res, 503, "too many live-reload streams\n");
+      }
+      ++streams;
+    }
+    struct State {
+      bool first = true;
+      uint64_t epoch = 0;
+      uint64_t error_seq = 0;
+      int fd = -1;
+      Clock::time_point last_write;
+    };
+    auto state = std::make_shared<State>();
+    state->fd = FindSocket(req);
+    res.set_header("Cache-Control", "no-cache");
+    res.set_header("X-Accel-Buffering", "no");
+    res.set_chunked_content_provider(
+        "text/event-stream",
+        [this, state](size_t, httplib::DataSink& sink) {
+          std::string out;
+          {
+            std::unique_lock<std::mutex> lock(site_mutex);
+            if (state->first) {
+              state->first = false;
+              out = "retry: 1000\n\n";
+              out += SseData("epoch", std::to_string(current.epoch));
+              if (!error_text.empty()) out += SseData("error", error_text);
+              state->epoch = current.epoch;
+              state->error_seq = error_seq;
+            } else {
+              // Wake every second to notice a closed peer or a stop.
+              auto keepalive = std::chrono::seconds(o.keepalive_seconds);
+              for (;;) {
+                bool news = news_cv.wait_for(lock, std::chrono::seconds(1), [&] {
+                  return stopping || current.epoch != state->epoch || error_seq != state->error_seq;
+                });
+                if (stopping) {
+                  lock.unlock();
+                  sink.done();
+                  return true;
+                }
+                if (news) break;
+                if (PeerClosed(state->fd)) return false;
+                // Without the socket, a short heartbeat finds a closed peer instead.
+                auto beat = state->fd < 0 ? std::chrono::seconds(2) : keepalive;
+                if (Clock::now() - state->last_write >= beat) break;
+              }
+              if (current.epoch != state->epoch) {
+                out += SseData("epoch", std::to_string(current.epoch));
+                state->epoch = current.epoch;
+              }
+              if (error_seq != state->error_seq) {
+                out += error_text.empty() ? SseData("ok", "") : SseData("error", error_text);
+                state->error_seq = error_seq;
+              }
+              if (out.empty()) out = ": keep-alive\n\n";
+            }
+          }
+          state->last_write = Clock::now();
+          return sink.write(out.data(), out.size());
+        },
+        [this](bool) {
+          std::lock_guard<std::mutex> lock(site_mutex);
+          --streams;
+        });
+  }
+
+  void Handle(const httplib::Request& req, httplib::Response& res) {
+    res.set_header("X-Content-Type-Options", "nosniff");
+    if (req.method != "GET" && req.method != "HEAD") {
+      res.set_header("Allow", "GET, HEAD");
+      res.set_header("Connection", "close");
+      return Text(res, 405, "405 Method Not Allowed\n");
+    }
+    ResolvedPath rp = ResolveRequestPath(req.target, o.base_path);
+    switch (rp.verdict) {
+      case PathVerdict::kBadRequest:
+        return Text(res, 400, "400 Bad Request: " + rp.reason + "\n");
+      case PathVerdict::kNotFound:
+        return Text(res, 404, "404 Not Found (the site is served under " + o.base_path + ")\n");
+      case PathVerdict::kRedirect:
+        res.status = 302;
+        res.set_header("Location", rp.location);
+        return;
+      case PathVerdict::kEvents:
+        return ServeEvents(req, res);
+      case PathVerdict::kFile:
+        return ServeFile(req, res, rp);
+    }
+  }
+};
+
+DevServer::DevServer(ServeOptions options) : impl_(new Impl) { impl_->o = std::move(options); }
+
+DevServer::~DevServer() { Stop(); }
+
+core::Status DevServer::Start() {
+  Impl& m = *impl_;
+  core::Status st = m.Load();
+  if (!st.ok()) return st;
+
+  size_t threads = m.o.workers + m.o.max_event_streams;
+  m.http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  m.http.set_payload_max_length(64 * 1024);
+  m.http.set_keep_alive_max_count(100);
+  m.http.set_keep_alive_timeout(2);
+  m.http.set_read_timeout(5, 0);
+  m.http.set_write_timeout(5, 0);
+  m.http.set_pre_routing_handler([&m](const httplib::Request& req, httplib::Response& res) {
+    m.Handle(req, res);
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  if (m.o.port == 0) {
+    m.port = m.http.bind_to_any_port(m.o.bind);
+    if (m.port <= 0) return core::Status::Io("cannot listen on " + m.o.bind + " (any port)");
+  } else {
+    if (!m.http.bind_to_port(m.o.bind, m.o.port))
+      return core::Status::Io("cannot listen on " + m.o.bind + ":" + std::to_string(m.o.port) +
+                              " (is the port in use? try --port)");
+    m.port = m.o.port;
+  }
+
+  // Watch before the first build so nothing edited during it is missed.
+  std::vector<WatchRoot> roots;
+  auto abs = [](const fs::path& p) { return fs::absolute(p).lexically_normal(); };
+  roots.push_back({abs(m.options.seeds_dir), ChangeKind::kSeed, false});
+  roots.push_back({abs(m.options.content_dir), ChangeKind::kContent, false});
+  roots.push_back({abs(m.options.project_dir / "themes"), ChangeKind::kTheme, false});
+  roots.push_back({abs(m.options.project_dir / "templates"), ChangeKind::kTheme, false});
+  if (!m.o.config_file.empty()) roots.push_back({abs(m.o.config_file), ChangeKind::kConfig, true});
+  for (auto& r : roots)
+    if (r.path.filename().empty()) r.path = r.path.parent_path();  // "seeds/" -> "seeds"
+  m.watcher = std::make_unique<Watcher>(roots, m.o.force_polling, [&m](const Change& c) { m.OnChange(c); });
+  st = m.watcher->Start();
+  if (!st.ok()) return st;
+  if (m.watcher->polling()) m.Log("watching by polling every 500 ms (inotify unavailable)");
+
+  m.Build({}, true);
+  m.running = true;
+  m.builder = std::thread([&m] { m.RunBuilder(); });
+  m.listener = std::thread([&m] { m.http.listen_after_bind(); });
+  return core::Status::Ok();
+}
+
+void DevServer::Stop() {
+  Impl& m = *impl_;
+  std::lock_guard<std::mutex> guard(m.stop_mutex);
+  m.stopping = true;
+  {
+    std::lock_guard<std::mutex> lock(m.site_mutex);
+  }
+  m.site_cv.notify_all();
+  m.news_cv.notify_all();
+  {
+    std::lock_guard<std::mutex> lock(m.pending_mutex);
+  }
+  m.pending_cv.notify_all();
+  if (m.watcher) m.watcher->Stop();
+  m.http.stop();
+  if (m.listener.joinable()) m.listener.join();
+  if (m.builder.joinable()) m.builder.join();
+  m.running = false;
+}
+
+bool DevServer::running() const { return impl_->running; }
+int DevServer::port() const { return impl_->port; }
+
+std::string DevServer::url() const {
+  const std::string& host = impl_->o.bind;
+  std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  if (h == "0.0.0.0") h = "127.0.0.1";
+  if (h == "[::]") h = "[::1]";
+  return "http://" + h + ":" + std::to_string(impl_->port) + impl_->o.base_path;
+}
+
+Site DevServer::site() const {
+  std::lock_guard<std::mutex> lock(impl_->site_mutex);
+  return impl_->current;
+}
+
+uint64_t DevServer::epoch() const {
+  std::lock_guard<std::mutex> lock(impl_->site_mutex);
+  return impl_->current.epoch;
+}
+
+size_t DevServer::builds_finished() const {
+  std::lock_guard<std::mutex> lock(impl_->site_mutex);
+  return impl_->builds_finished;
+}
+
+bool DevServer::WaitForBuilds(size_t n, std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(impl_->site_mutex);
+  return impl_->site_cv.wait_for(lock, timeout, [&] { return impl_->builds_finished >= n; });
+}
+
+void DevServer::Notify(const Change& change) { impl_->OnChange(change); }
+
+}  // namespace dossier::serve
