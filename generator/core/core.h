@@ -125,6 +125,9 @@ Status ReadFile(const fs::path& path, std::string* out);
 // Writes through a temporary file in the same folder and renames it into
 // place, so a reader never sees a half-written file. Creates parent folders.
 Status WriteFileAtomic(const fs::path& path, std::string_view data);
+// Plain write (truncate + write), creating parent folders; for files inside
+// a folder that is itself swapped into place.
+Status WriteFile(const fs::path& path, std::string_view data);
 // Writes only when the content differs (keeps mtimes of unchanged files).
 Status WriteFileIfChanged(const fs::path& path, std::string_view data);
 // `child` lies inside `parent` once both are made absolute and normalised.

@@ -48,6 +48,21 @@ Status WriteFileAtomic(const fs::path& path, std::string_view data) {
   return Status::Ok();
 }
 
+Status WriteFile(const fs::path& path, std::string_view data) {
+  std::error_code ec;
+  if (path.has_parent_path() && !fs::is_directory(path.parent_path(), ec)) {
+    fs::create_directories(path.parent_path(), ec);
+    if (ec) return Status::Io("cannot create folder: " + ec.message(), {GenericString(path.parent_path())});
+  }
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) return Status::Io(std::string("cannot write: ") + std::strerror(errno), {GenericString(path)});
+  bool ok = data.empty() || std::fwrite(data.data(), 1, data.size(), f) == data.size();
+  int err = errno;
+  ok = (std::fclose(f) == 0) && ok;
+  if (!ok) return Status::Io(std::string("cannot write: ") + std::strerror(err ? err : EIO), {GenericString(path)});
+  return Status::Ok();
+}
+
 Status WriteFileIfChanged(const fs::path& path, std::string_view data) {
   std::error_code ec;
   if (fs::is_regular_file(path, ec)) {

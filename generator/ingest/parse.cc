@@ -44,6 +44,58 @@ bool Decode(std::string_view bytes, const std::string& path, std::string* text, 
   return true;
 }
 
+// Decodes the HTML character references scrapers leave in text (&#163;,
+// &#x2019;, &amp;, &nbsp;...). Unknown names are left as they are.
+std::string DecodeEntities(const std::string& in) {
+  if (in.find('&') == std::string::npos) return in;
+  static const std::pair<const char*, uint32_t> kNamed[] = {
+      {"amp", '&'},     {"lt", '<'},        {"gt", '>'},        {"quot", '"'},      {"apos", '\''},
+      {"nbsp", 0xA0},   {"pound", 0xA3},    {"euro", 0x20AC},   {"mdash", 0x2014},  {"ndash", 0x2013},
+      {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C},  {"rdquo", 0x201D},  {"hellip", 0x2026},
+      {"eacute", 0xE9}, {"copy", 0xA9}};
+  std::string out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    size_t semi = in[i] == '&' ? in.find(';', i) : std::string::npos;
+    if (semi == std::string::npos || semi - i > 10) {
+      out += in[i];
+      continue;
+    }
+    std::string name = in.substr(i + 1, semi - i - 1);
+    uint32_t cp = 0;
+    if (name.size() > 1 && name[0] == '#') {
+      bool hex = name[1] == 'x' || name[1] == 'X';
+      std::string digits = name.substr(hex ? 2 : 1);
+      if (!digits.empty() && digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") == std::string::npos)
+        cp = static_cast<uint32_t>(std::stoul(digits, nullptr, hex ? 16 : 10));
+      if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp < 0x20) cp = 0;
+    } else {
+      for (const auto& [n, c] : kNamed)
+        if (name == n) cp = c;
+    }
+    if (cp == 0) {
+      out += in[i];
+      continue;
+    }
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    i = semi;
+  }
+  return out;
+}
+
 // Splits off YAML front matter ("---" line ... "---" line).
 bool SplitFrontMatter(std::string* text, std::string* yaml, int* body_line) {
   *body_line = 1;
@@ -341,7 +393,7 @@ bool ParseArticle(std::string_view bytes, const std::string& rel_path, const std
     }
   }
 
-  std::vector<Block> blocks = SplitBlocks(core::SplitLines(text));
+  std::vector<Block> blocks = SplitBlocks(core::SplitLines(DecodeEntities(text)));
   size_t bi = 0;
   // Title: a Markdown heading, or a first line that reads as a headline
   // (when more text follows), else derived from the lead sentence.

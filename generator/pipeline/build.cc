@@ -173,7 +173,7 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
   fs::create_directories(out.parent_path(), ec);
   fs::path tmp = out.parent_path() / ("." + out.filename().string() + ".tmp-" + std::to_string(getpid()));
   fs::remove_all(tmp, ec);
-  SiteWriter writer(tmp);
+  SiteWriter writer(tmp, nullptr, fs::exists(out / ".dossier-site", ec) ? out : fs::path());
   RenderInput in{&config, &options, &theme, &site_pages, &home_intro};
   st = RenderSite(in, &writer, report, diagnostics);
   if (!st.ok()) {
@@ -186,6 +186,7 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
     fs::remove_all(tmp, ec);
     return st;
   }
+  timer.Lap("swap");
   return Status::Ok();
 }
 

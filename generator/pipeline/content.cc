@@ -1,6 +1,8 @@
 // content/: writing generated briefings (never over a hand edit) and
 // reading every page back for rendering.
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include "pipeline/pipeline_internal.h"
 
@@ -8,18 +10,57 @@ namespace dossier::pipeline {
 
 using core::Status;
 
+namespace {
+constexpr const char* kManifestHeader = "This folder is written by Dossier and replaced on every build.\n";
+std::string Fingerprint(std::string_view data) { return std::to_string(data.size()) + " " + core::HashHex(data); }
+}  // namespace
+
+SiteWriter::SiteWriter(fs::path root, std::map<std::string, std::string>* memory, fs::path previous)
+    : root_(std::move(root)), memory_(memory), previous_(std::move(previous)) {
+  std::string text;
+  if (previous_.empty() || !core::ReadFile(previous_ / ".dossier-site", &text).ok()) return;
+  for (const auto& line : core::SplitLines(text)) {
+    // "<size> <hash> <path>"
+    size_t a = line.find(' '), b = a == std::string::npos ? a : line.find(' ', a + 1);
+    if (b != std::string::npos) previous_manifest_[line.substr(b + 1)] = line.substr(0, b);
+  }
+}
+
+Status SiteWriter::Finish() {
+  if (memory_) return Status::Ok();
+  std::string text = kManifestHeader;
+  for (const auto& [path, fp] : manifest_) text += fp + " " + path + "\n";
+  return core::WriteFile(root_ / ".dossier-site", text);
+}
+
 Status SiteWriter::Write(const std::string& rel, std::string_view data) {
   fs::path p = (root_ / rel).lexically_normal();
   if (rel.empty() || fs::path(rel).is_absolute() || !core::IsInside(p, root_))
     return Status::Internal("refusing to write outside the output folder: " + rel);
   if (memory_) {
+    std::lock_guard<std::mutex> lock(mutex_);
     (*memory_)[core::GenericString(p.lexically_relative(root_))] = std::string(data);
     written_.push_back(rel);
     return Status::Ok();
   }
-  Status st = core::WriteFileAtomic(p, data);
-  if (!st.ok()) return st;
+  std::string fp = Fingerprint(data);
+  std::string key = core::GenericString(p.lexically_relative(root_));
+  std::error_code ec;
+  fs::remove(p, ec);  // never write through a link shared with the old site
+  auto old = previous_manifest_.find(key);
+  bool linked = false;
+  if (old != previous_manifest_.end() && old->second == fp) {
+    fs::create_directories(p.parent_path(), ec);
+    fs::create_hard_link(previous_ / key, p, ec);
+    linked = !ec;
+  }
+  if (!linked) {
+    Status st = core::WriteFile(p, data);
+    if (!st.ok()) return st;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
   written_.push_back(rel);
+  manifest_[key] = fp;
   return Status::Ok();
 }
 
@@ -135,6 +176,23 @@ void LoadContent(const fs::path& content_dir, std::map<std::string, compose::Pag
     sp.out_path = out;
     pages->push_back(std::move(sp));
   }
+}
+
+Status ParallelFor(size_t n, int threads, const std::function<Status(size_t)>& fn) {
+  size_t workers = threads > 0 ? static_cast<size_t>(threads) : std::max(1u, std::thread::hardware_concurrency());
+  workers = std::min(workers, n);
+  std::vector<Status> results(n);
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next++) < n;) results[i] = fn(i);
+  };
+  std::vector<std::thread> pool;
+  for (size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  for (auto& r : results)
+    if (!r.ok()) return r;
+  return Status::Ok();
 }
 
 std::string RootPrefix(const std::string& site_path) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "compose/compose.h"
@@ -32,10 +33,19 @@ void LoadContent(const fs::path& content_dir, std::map<std::string, compose::Pag
 
 // Writes files below a folder, refusing paths that would escape it; or,
 // with a memory map, into the map (serve keeps its site in memory).
+//
+// With `previous` (the site being replaced), a file whose bytes equal the
+// previous build's (by the manifest in `.dossier-site`) is hard-linked rather
+// than written: unchanged files cost no writes, and removing the old site
+// frees no blocks.
 class SiteWriter {
  public:
-  explicit SiteWriter(fs::path root, std::map<std::string, std::string>* memory = nullptr)
-      : root_(std::move(root)), memory_(memory) {}
+  explicit SiteWriter(fs::path root, std::map<std::string, std::string>* memory = nullptr,
+                      fs::path previous = {});
+  // Writes the manifest (path, size, hash of every file) as `.dossier-site`.
+  core::Status Finish();
+  // Thread-safe. Files go straight into the (temporary) folder: the folder
+  // as a whole is swapped in, so single files need no atomic rename.
   core::Status Write(const std::string& rel, std::string_view data);
   core::Status Copy(const std::string& rel, const fs::path& from);
   const fs::path& root() const { return root_; }
@@ -44,7 +54,11 @@ class SiteWriter {
  private:
   fs::path root_;
   std::map<std::string, std::string>* memory_;
+  fs::path previous_;
+  std::map<std::string, std::string> previous_manifest_;  // path -> "size hash"
+  std::mutex mutex_;
   std::vector<std::string> written_;
+  std::map<std::string, std::string> manifest_;
 };
 
 struct RenderInput {
@@ -58,6 +72,10 @@ struct RenderInput {
 // Renders every HTML page, feeds, sitemap and the search index.
 core::Status RenderSite(const RenderInput& in, SiteWriter* writer, BuildReport* report,
                         core::Diagnostics* diagnostics);
+
+// Runs fn(0..n-1) on `threads` workers (0 = all cores); returns the first
+// failure by index order, so errors are reported deterministically.
+core::Status ParallelFor(size_t n, int threads, const std::function<core::Status(size_t)>& fn);
 
 // "../" repeated once per folder of a site-relative path.
 std::string RootPrefix(const std::string& site_path);

@@ -2,6 +2,7 @@
 // front matter. All links are relative (RootPrefix) so one build works at a
 // domain root, under a subpath and from file://.
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -28,6 +29,9 @@ struct KindInfo {
   const char* title;   // plural, page title
   const char* file;    // site path
 };
+
+// Lists longer than this show compact cards (no summary), keeping pages small.
+constexpr size_t kFullCards = 40;
 
 constexpr KindInfo kKinds[] = {{"person", "Person", "People", "people.html"},
                                {"organisation", "Organisation", "Organisations", "organisations.html"},
@@ -76,11 +80,14 @@ class SiteBuilder {
   Status Run() {
     RenderBodies();
     CollectEntities();
-    Status st;
-    for (size_t i = 0; i < pages_.size(); ++i)
-      if (!(st = pages_[i].page.is_briefing ? Briefing(i) : HandWritten(i)).ok()) return st;
-    for (auto& [slug, e] : entities_)
-      if (!(st = EntityPage(e)).ok()) return st;
+    int threads = cfg_.threads;
+    Status st = ParallelFor(pages_.size(), threads,
+                            [&](size_t i) { return pages_[i].page.is_briefing ? Briefing(i) : HandWritten(i); });
+    if (!st.ok()) return st;
+    std::vector<const EntityInfo*> ents;
+    for (const auto& [slug, e] : entities_) ents.push_back(&e);
+    st = ParallelFor(ents.size(), threads, [&](size_t i) { return EntityPage(*ents[i]); });
+    if (!st.ok()) return st;
     for (const auto& k : kKinds)
       if (!(st = KindIndex(k)).ok()) return st;
     if (!(st = Home()).ok() || !(st = Timeline()).ok() || !(st = Sources()).ok()) return st;
@@ -88,7 +95,8 @@ class SiteBuilder {
       return st;
     if (!(st = Assets()).ok() || !(st = Feed()).ok() || !(st = Sitemap()).ok() || !(st = SearchIndex()).ok()) return st;
     if (!(st = writer_->Write(".nojekyll", "")).ok()) return st;
-    return writer_->Write(".dossier-site", "This folder is written by Dossier and replaced on every build.\n");
+    report_->pages = pages_written_;
+    return writer_->Finish();
   }
 
  private:
@@ -124,7 +132,9 @@ class SiteBuilder {
     return v;
   }
 
-  Value Card(size_t i, const std::string& from) {
+  // A briefing card; `with_summary` false gives the compact card used in
+  // long lists (timeline, sources, entities with many briefings).
+  Value Card(size_t i, const std::string& from, bool with_summary = true) {
     const auto& sp = pages_[i];
     const auto& p = sp.page;
     std::string root = RootPrefix(from);
@@ -135,7 +145,7 @@ class SiteBuilder {
     c.Set("date_long", LongDate(p.date));
     c.Set("publisher", p.publisher);
     c.Set("byline", p.byline);
-    c.Set("summary", Join(p.summary, " "));
+    c.Set("summary", with_summary ? Join(p.summary, " ") : std::string());
     Value ents = Value::List();
     int n = 0;
     for (const auto& e : p.entities) {
@@ -159,7 +169,7 @@ class SiteBuilder {
       if (body == std::string::npos) html += in_.options->inject_html;
       else html.insert(body, in_.options->inject_html);
     }
-    ++report_->pages;
+    ++pages_written_;
     return writer_->Write(out_path, html);
   }
 
@@ -168,11 +178,12 @@ class SiteBuilder {
   void RenderBodies() {
     markdown::MarkdownOptions mo;
     rendered_.resize(pages_.size());
-    for (size_t i = 0; i < pages_.size(); ++i) {
+    (void)ParallelFor(pages_.size(), cfg_.threads, [&](size_t i) {
       rendered_[i] = markdown::Render(pages_[i].page.body, mo);
-      const auto& p = pages_[i].page;
-      if (!p.is_briefing && p.menu) menu_pages_.push_back(&pages_[i]);
-    }
+      return Status::Ok();
+    });
+    for (const auto& sp : pages_)
+      if (!sp.page.is_briefing && sp.page.menu) menu_pages_.push_back(&sp);
     std::stable_sort(menu_pages_.begin(), menu_pages_.end(),
                      [](const SitePage* a, const SitePage* b) { return a->page.weight < b->page.weight; });
     for (size_t i = 0; i < pages_.size(); ++i)
@@ -300,8 +311,9 @@ class SiteBuilder {
       return pages_[a].page.date < pages_[b].page.date;
     });
     Value tl = Value::List(), un = Value::List();
-    for (size_t i : dated) tl.Push(Card(i, out));
-    for (size_t i : undated) un.Push(Card(i, out));
+    bool summaries = e.pages.size() <= kFullCards;
+    for (size_t i : dated) tl.Push(Card(i, out, summaries));
+    for (size_t i : undated) un.Push(Card(i, out, summaries));
     v.Set("timeline", tl);
     v.Set("undated", un);
     v.Set("has_undated", !undated.empty());
@@ -403,7 +415,7 @@ class SiteBuilder {
     for (size_t i : briefings_) {
       const auto& d = pages_[i].page.date;
       if (!ValidIsoDate(d)) {
-        undated.Push(Card(i, "timeline.html"));
+        undated.Push(Card(i, "timeline.html", briefings_.size() <= kFullCards));
         continue;
       }
       if (d.substr(0, 4) != year) {
@@ -415,7 +427,7 @@ class SiteBuilder {
         flush_month();
         month = d.substr(0, 7);
       }
-      cards.Push(Card(i, "timeline.html"));
+      cards.Push(Card(i, "timeline.html", briefings_.size() <= kFullCards));
     }
     flush_year();
     v.Set("years", years);
@@ -437,7 +449,7 @@ class SiteBuilder {
       x.Set("name", name);
       x.Set("count", std::to_string(list.size()));
       Value cards = Value::List();
-      for (size_t i : list) cards.Push(Card(i, "sources.html"));
+      for (size_t i : list) cards.Push(Card(i, "sources.html", briefings_.size() <= kFullCards));
       x.Set("briefings", cards);
       pubs.Push(x);
     }
@@ -483,7 +495,7 @@ class SiteBuilder {
   std::map<std::string, size_t> by_slug_;
   std::map<std::string, EntityInfo> entities_;  // by slug
   std::vector<const SitePage*> menu_pages_;
-  friend class SiteOutputs;
+  std::atomic<size_t> pages_written_{0};
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <kainjow/mustache.hpp>
 
+#include <atomic>
 #include <regex>
 
 namespace dossier::render {
@@ -76,6 +77,39 @@ void LoadStatic(const fs::path& dir, std::map<std::string, fs::path>* out) {
   }
 }
 
+// Replaces {{> name}} with the partial's text (recursively, bounded), so a
+// page render parses every partial once rather than at each inclusion.
+std::string InlinePartials(const std::string& text, const Theme& theme, int depth) {
+  static const std::regex kPartial(R"(\{\{>\s*([A-Za-z0-9_.-]+)\s*\}\})");
+  if (depth > 8 || text.find("{{>") == std::string::npos) return text;
+  std::string out;
+  auto begin = std::sregex_iterator(text.begin(), text.end(), kPartial);
+  size_t at = 0;
+  for (auto m = begin; m != std::sregex_iterator(); ++m) {
+    out += text.substr(at, m->position(0) - at);
+    auto p = theme.partials.find((*m)[1].str());
+    if (p != theme.partials.end()) out += InlinePartials(p->second, theme, depth + 1);
+    at = m->position(0) + m->length(0);
+  }
+  return out + text.substr(at);
+}
+
+struct CompiledCache {
+  uint64_t theme_id = 0;
+  std::map<std::string, std::unique_ptr<mustache>> templates;
+};
+
+mustache* Compiled(const Theme& theme, const std::string& name, const std::string& text) {
+  thread_local CompiledCache cache;
+  if (cache.theme_id != theme.id) {
+    cache.templates.clear();
+    cache.theme_id = theme.id;
+  }
+  auto& slot = cache.templates[name];
+  if (!slot) slot = std::make_unique<mustache>(InlinePartials(text, theme, 0));
+  return slot.get();
+}
+
 }  // namespace
 
 Value& Value::Set(const std::string& key, Value v) {
@@ -128,17 +162,12 @@ Status RenderTemplate(const Theme& theme, const std::string& template_name, cons
   auto it = theme.templates.find(template_name);
   if (it == theme.templates.end())
     return Status::NotFound("theme '" + theme.name + "' has no template '" + template_name + ".mustache'");
-  mustache tmpl(it->second);
-  data d = ToData(view);
-  for (const auto& [n, text] : theme.partials) {
-    const std::string* t = &text;
-    d.set(n, kainjow::mustache::partial([t] { return *t; }));
-  }
-  *out = tmpl.render(d);
-  if (!tmpl.is_valid()) {
-    auto p = theme.source_paths.find("templates/" + template_name);
-    return TemplateError(p == theme.source_paths.end() ? template_name : p->second, it->second, tmpl.error_message());
-  }
+  mustache* tmpl = Compiled(theme, template_name, it->second);
+  auto p = theme.source_paths.find("templates/" + template_name);
+  std::string path = p == theme.source_paths.end() ? template_name : p->second;
+  if (!tmpl->is_valid()) return TemplateError(path, it->second, tmpl->error_message());
+  *out = tmpl->render(ToData(view));
+  if (!tmpl->is_valid()) return TemplateError(path, it->second, tmpl->error_message());
   return Status::Ok();
 }
 

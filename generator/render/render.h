@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -45,6 +46,7 @@ class Value {
 
 struct Theme {
   std::string name;
+  uint64_t id = 0;  // unique per LoadTheme call; keys the compiled-template cache
   std::map<std::string, std::string> templates;      // name (no extension) -> text
   std::map<std::string, std::string> partials;       // name -> text
   std::map<std::string, std::string> source_paths;   // "templates/x" / "partials/x" -> file path for messages
@@ -59,7 +61,8 @@ core::Status LoadTheme(const std::filesystem::path& themes_root, const std::stri
                        const std::filesystem::path& override_dir, Theme* theme);
 
 // Renders `template_name` with `view`. A render-time error names the
-// template file.
+// template file. Thread-safe: each thread keeps its own compiled templates
+// (partials inlined) for the theme it last used.
 core::Status RenderTemplate(const Theme& theme, const std::string& template_name, const Value& view, std::string* out);
 
 }  // namespace dossier::render

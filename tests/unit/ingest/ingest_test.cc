@@ -238,3 +238,10 @@ TEST_CASE("LoadArticles reads a folder recursively; one bad file never stops the
   CHECK(arts[1].slug == "title");
   CHECK(d.items().size() == 2);
 }
+
+TEST_CASE("HTML character references left by scrapers are decoded", "[ingest]") {
+  Diagnostics d;
+  Article a = Parse("&#163;1.8m fine &amp; more\n\nIt cost &#x20AC;5 &ndash; or &bogus; &#0; &#99999999;.\n", &d);
+  CHECK(a.title == "\xC2\xA3" "1.8m fine & more");
+  CHECK(a.paragraphs.at(0) == "It cost \xE2\x82\xAC" "5 \xE2\x80\x93 or &bogus; &#0; &#99999999;.");
+}
