@@ -6,8 +6,9 @@
 #include <numeric>
 #ifdef DOSSIER_ANALYSE_TIMING
 #include <ctime>
+#include <sys/resource.h>
 #include <cstdio>
-#define STAGE(name) std::fprintf(stderr, "%s %.1f ms cpu\n", name, 1000.0 * (std::clock() - t0) / CLOCKS_PER_SEC)
+#define STAGE(name) do { struct rusage ru; getrusage(RUSAGE_SELF, &ru); std::fprintf(stderr, "%s %.1f ms cpu, maxrss %ld MB\n", name, 1000.0 * (std::clock() - t0) / CLOCKS_PER_SEC, ru.ru_maxrss / 1024); } while (0)
 #else
 #define STAGE(name)
 #endif
@@ -109,7 +110,8 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
     for (const auto& [p, c] : w.terms.phrases) phrase_df[p]++;
   }
   ParallelFor(n, options.threads, [&](int k) {
-    work[k].a.keyphrases = PickKeyphrases(work[k].terms, phrase_df, n, std::max(0, options.keyphrases_max));
+    work[k].a.keyphrases =
+        PickKeyphrases(work[k].terms, phrase_df, n, std::max(0, options.keyphrases_max), work[k].a.entities);
   });
   STAGE("keyphrases");
   // Related articles.

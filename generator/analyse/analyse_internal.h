@@ -125,7 +125,7 @@ TermCounts CountTerms(const std::string& title, const std::vector<std::string>& 
                       const std::vector<std::vector<Word>>& words);
 
 std::vector<Keyphrase> PickKeyphrases(const TermCounts& tc, const std::unordered_map<std::string, int>& phrase_df,
-                                      int n_docs, int max);
+                                      int n_docs, int max, const std::vector<Entity>& entities);
 
 struct RelatedInput {
   const TermCounts* terms = nullptr;
@@ -142,6 +142,7 @@ struct RelatedTuning {
   int smooth_k = 30;           // neighbours averaged into the query
   int first_query_max = 1000; // strongest features of a plain query
   int query_max = 400;         // strongest features kept in an expanded query
+  int max_postings = 250;     // strongest postings kept per feature (0 = all)
   int pool = 40;               // candidates re-ranked after the expanded query
   double hub_penalty = 0.5;    // CSLS-style: minus this x the candidate's mean neighbour similarity
   double snn = 0.0;            // shared-nearest-neighbour boost

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include "analyse/analyse_internal.h"
 
@@ -104,7 +105,7 @@ bool CamelCase(const std::string& w) {
 DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std::vector<std::vector<Word>>& all_words) {
   const Gazetteer& g = Lists();
   std::vector<RawMention> raw;
-  std::set<std::string> lower_words;  // words seen in lower case in this document
+  std::unordered_set<std::string> lower_words;  // words seen in lower case in this document
   for (size_t si = 0; si < sentences.size(); ++si) {
     for (const Word& w : all_words[si]) {
       if (!w.upper) lower_words.insert(w.text);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <unordered_set>
 
 #include "analyse/analyse_internal.h"
 
@@ -76,6 +77,15 @@ TermCounts CountTerms(const std::string& title, const std::vector<std::string>& 
     }
   }
   TermCounts tc;
+  // Multi-word phrases seen once are never used (keyphrases and related
+  // links need them to recur): keep the corpus tables small.
+  for (auto it = phrases.begin(); it != phrases.end();) {
+    if (it->second < 2 && it->first.find(' ') != std::string::npos) {
+      it = phrases.erase(it);
+    } else {
+      ++it;
+    }
+  }
   tc.phrases.assign(phrases.begin(), phrases.end());
   tc.terms.assign(terms.begin(), terms.end());
   std::sort(tc.phrases.begin(), tc.phrases.end());
@@ -84,7 +94,34 @@ TermCounts CountTerms(const std::string& title, const std::vector<std::string>& 
 }
 
 std::vector<Keyphrase> PickKeyphrases(const TermCounts& tc, const std::unordered_map<std::string, int>& phrase_df,
-                                      int n_docs, int max) {
+                                      int n_docs, int max, const std::vector<Entity>& entities) {
+  // Fragments of names are no keyphrases: "liberation army" inside
+  // "People's Liberation Army", "wu" of "Wu Enyuan". Whole names are fine.
+  std::unordered_set<std::string> fragments, whole;
+  for (const Entity& e : entities) {
+    for (const std::string& v : e.variants) {
+      std::string l = Lower(v);
+      if (e.kind != "person") whole.insert(l);
+      std::vector<std::string> toks;
+      size_t pos = 0;
+      while (pos <= l.size()) {
+        size_t sp = l.find(' ', pos);
+        toks.push_back(l.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos));
+        if (sp == std::string::npos) break;
+        pos = sp + 1;
+      }
+      for (std::string& t : toks) {
+        if (t.size() > 2 && t.compare(t.size() - 2, 2, "'s") == 0) t.resize(t.size() - 2);
+      }
+      for (size_t a = 0; a < toks.size(); ++a) {
+        std::string f;
+        for (size_t b = a; b < toks.size(); ++b) {
+          f += (b > a ? " " : "") + toks[b];
+          if (b - a + 1 < toks.size() || e.kind == "person") fragments.insert(f);
+        }
+      }
+    }
+  }
   struct Cand {
     std::string text;
     double w;
@@ -94,6 +131,7 @@ std::vector<Keyphrase> PickKeyphrases(const TermCounts& tc, const std::unordered
   for (const auto& [p, tf] : tc.phrases) {
     int words = 1 + static_cast<int>(std::count(p.begin(), p.end(), ' '));
     if (words > 1 && tf < 2) continue;  // a multi-word phrase must recur
+    if (fragments.count(p) && !whole.count(p)) continue;
     auto it = phrase_df.find(p);
     int df = it == phrase_df.end() ? 1 : it->second;
     double idf = std::log((1.0 + n_docs) / (1.0 + df)) + 1.0;
@@ -109,8 +147,21 @@ std::vector<Keyphrase> PickKeyphrases(const TermCounts& tc, const std::unordered
     std::string b = " " + big + " ";
     return b.find(" " + small + " ") != std::string::npos;
   };
+  auto stem_key = [](const std::string& p) {
+    std::string k;
+    size_t pos = 0;
+    while (pos <= p.size()) {
+      size_t sp = p.find(' ', pos);
+      k += (k.empty() ? "" : " ") + Stem(p.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos));
+      if (sp == std::string::npos) break;
+      pos = sp + 1;
+    }
+    return k;
+  };
+  std::unordered_set<std::string> stems;
   for (const Cand& c : cands) {
     if (static_cast<int>(out.size()) >= max) break;
+    if (!stems.insert(stem_key(c.text)).second) continue;  // "warning systems" after "warning system"
     bool overlap = false;
     for (const Keyphrase& k : out) {
       if (contains_word_seq(k.text, c.text) || contains_word_seq(c.text, k.text)) {

@@ -119,6 +119,21 @@ std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& d
       if (df[k] >= 2 && df[k] <= max_df && w > 0) postings[k].emplace_back(d, w);
     }
   }
+  // Impact-ordered truncation: a feature keeps only its strongest postings
+  // (ties by document), which bounds the cost of a query whatever the corpus
+  // size; postings stay sorted by document so sums are order-independent.
+  if (tu.max_postings > 0) {
+    ParallelFor(n_feat, threads, [&](int k) {
+      auto& p = postings[k];
+      if (static_cast<int>(p.size()) <= tu.max_postings) return;
+      std::nth_element(p.begin(), p.begin() + tu.max_postings, p.end(), [](const auto& a, const auto& b) {
+        if (a.second != b.second) return a.second > b.second;
+        return a.first < b.first;
+      });
+      p.resize(tu.max_postings);
+      std::sort(p.begin(), p.end());
+    });
+  }
   auto neighbours = [&](const std::vector<std::pair<int, double>>& q, int self, std::vector<double>& acc,
                         std::vector<int>& touched, int keep) {
     for (auto& [k, w] : q) {
@@ -140,10 +155,10 @@ std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& d
     };
     if (static_cast<int>(cands.size()) > keep) {
       std::partial_sort(cands.begin(), cands.begin() + keep, cands.end(), better);
-      cands.resize(keep);
-    } else {
-      std::sort(cands.begin(), cands.end(), better);
+      // A fresh vector: resize() would keep the capacity of every candidate.
+      return std::vector<std::pair<double, int>>(cands.begin(), cands.begin() + keep);
     }
+    std::sort(cands.begin(), cands.end(), better);
     return cands;
   };
   std::vector<std::vector<std::pair<double, int>>> first(n);

@@ -108,6 +108,7 @@ int main(int argc, char** argv) {
   rt.idf_power = EnvD("DOSSIER_TUNE_IDFPOW", rt.idf_power);
   rt.query_max = static_cast<int>(EnvD("DOSSIER_TUNE_QMAX", rt.query_max));
   rt.first_query_max = static_cast<int>(EnvD("DOSSIER_TUNE_FQMAX", rt.first_query_max));
+  rt.max_postings = static_cast<int>(EnvD("DOSSIER_TUNE_MAXPOST", rt.max_postings));
   rt.smooth = EnvD("DOSSIER_TUNE_SMOOTH", rt.smooth);
   rt.smooth_k = static_cast<int>(EnvD("DOSSIER_TUNE_SMOOTHK", rt.smooth_k));
 
