@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/cli_internal.h"
+#include "search/search.h"
 
 namespace dossier::cli {
 
@@ -92,6 +93,22 @@ int RunBuild(const CommonFlags& f, bool force, bool timings, const std::string& 
   return kExitOk;
 }
 
+// `dossier index`: a lunr index from a DOCS_JSON file (the lunr oracle's
+// input format), for checking the index builder against lunr.js.
+int RunIndex(const std::string& docs_path, const std::string& out_path) {
+  std::string text;
+  core::Status st = core::ReadFile(docs_path, &text);
+  search::IndexSpec spec;
+  std::vector<search::Document> docs;
+  if (st.ok()) st = search::ParseDocsJson(text, docs_path, &spec, &docs);
+  if (st.ok()) st = core::WriteFileAtomic(out_path, search::BuildLunrIndex(spec, docs));
+  if (!st.ok()) {
+    PrintError(st);
+    return kExitError;
+  }
+  return kExitOk;
+}
+
 int RunCheck(const CommonFlags& f) {
   config::SiteConfig config;
   pipeline::BuildOptions options;
@@ -103,7 +120,13 @@ int RunCheck(const CommonFlags& f) {
                  core::GenericString(options.out_dir).c_str());
     return kExitError;
   }
-  auto problems = pipeline::CheckSite(options.out_dir);
+  std::string base_path = "/";
+  size_t scheme = config.base_url.find("://");
+  if (scheme != std::string::npos) {
+    size_t slash = config.base_url.find('/', scheme + 3);
+    if (slash != std::string::npos) base_path = config.base_url.substr(slash);
+  }
+  auto problems = pipeline::CheckSite(options.out_dir, base_path);
   for (const auto& p : problems) std::printf("%s\n", p.c_str());
   if (!f.quiet || !problems.empty())
     std::fprintf(stderr, "%zu broken link(s), anchor(s) or asset(s) in %s\n", problems.size(),
@@ -148,6 +171,11 @@ int Run(int argc, char** argv) {
   serve->add_flag("--open", sf.open, "Open the site in a browser (xdg-open)");
   serve->add_flag("--poll", sf.poll, "Watch by polling instead of inotify");
 
+  std::string index_docs, index_out;
+  CLI::App* index = app.add_subcommand("index", "Build a lunr 2.3.9 index from a documents file (lunr oracle format)");
+  index->add_option("--docs", index_docs, "Documents (JSON: {ref, fields, documents})")->required();
+  index->add_option("--out", index_out, "Index file to write")->required();
+
   CLI::App* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -163,6 +191,7 @@ int Run(int argc, char** argv) {
   if (*build) return RunBuild(common, force, timings, dump);
   if (*analyse) return RunAnalyse(common, af);
   if (*check) return RunCheck(common);
+  if (*index) return RunIndex(index_docs, index_out);
   if (*serve) return RunServe(common, sf);
   return kExitUsage;
 }

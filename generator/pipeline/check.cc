@@ -33,7 +33,7 @@ std::string PercentDecode(const std::string& s) {
 
 }  // namespace
 
-std::vector<std::string> CheckSite(const fs::path& site) {
+std::vector<std::string> CheckSite(const fs::path& site, const std::string& base_path) {
   static const std::regex kRef(R"re(\s(href|src)="([^"]*)")re");
   static const std::regex kId(R"re(\s(?:id|name)="([^"]*)")re");
   std::vector<std::string> problems;
@@ -67,9 +67,16 @@ std::vector<std::string> CheckSite(const fs::path& site) {
       if (ref.empty() || ref.find("://") != std::string::npos || ref.rfind("mailto:", 0) == 0 ||
           ref.rfind("data:", 0) == 0 || ref.rfind("javascript:", 0) == 0 || ref.rfind("tel:", 0) == 0)
         continue;
+      fs::path from_dir = dir;
       if (ref[0] == '/') {
-        problems.push_back(page + ": " + ref + " -> absolute path (breaks under a subpath and from file://)");
-        continue;
+        std::string base = base_path.empty() || base_path.back() != '/' ? base_path + "/" : base_path;
+        if (ref.rfind(base, 0) != 0) {
+          problems.push_back(page + ": " + ref + " -> outside the base path " + base);
+          continue;
+        }
+        ref = ref.substr(base.size());
+        from_dir = "";
+        if (ref.empty()) ref = "index.html";
       }
       std::string frag;
       size_t hash = ref.find('#');
@@ -81,7 +88,7 @@ std::vector<std::string> CheckSite(const fs::path& site) {
       if (q != std::string::npos) ref = ref.substr(0, q);
       std::string target = page;
       if (!ref.empty()) {
-        fs::path t = (dir / PercentDecode(ref)).lexically_normal();
+        fs::path t = (from_dir / PercentDecode(ref)).lexically_normal();
         target = core::GenericString(t);
         if (target.empty() || target == "." || target.back() == '/') target += (target.empty() || target == "." ? "" : "") + std::string("index.html");
         if (target == ".index.html") target = "index.html";

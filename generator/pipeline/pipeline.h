@@ -62,7 +62,9 @@ core::Status Build(const config::SiteConfig& config, const BuildOptions& options
                    core::Diagnostics* diagnostics);
 
 // Verifies every internal link, anchor and asset of a built site.
+// Root-relative references ("/sub/x.html") are resolved under `base_path`
+// (the path of base_url, e.g. "/sub/"); any other absolute path is broken.
 // Returns one line per broken reference ("page: href -> problem").
-std::vector<std::string> CheckSite(const std::filesystem::path& site_dir);
+std::vector<std::string> CheckSite(const std::filesystem::path& site_dir, const std::string& base_path = "/");
 
 }  // namespace dossier::pipeline
