@@ -139,9 +139,9 @@ struct RelatedTuning {
   double idf_power = 0.3;      // idf^p: < 1 lets topical common words count
   double max_df_ratio = 0.5;   // features in more documents than this are not indexed
   double smooth = 1.5;         // weight of the neighbours' mean vector (query expansion)
-  int smooth_k = 30;           // neighbours averaged into the query
+  int smooth_k = 20;           // neighbours averaged into the query
   int first_query_max = 1000; // strongest features of a plain query
-  int query_max = 400;         // strongest features kept in an expanded query
+  int query_max = 250;         // strongest features kept in an expanded query
   int max_postings = 250;     // strongest postings kept per feature (0 = all)
   int pool = 40;               // candidates re-ranked after the expanded query
   double hub_penalty = 0.5;    // CSLS-style: minus this x the candidate's mean neighbour similarity

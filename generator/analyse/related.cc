@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <iterator>
 #include <map>
 #include <set>
@@ -45,6 +46,19 @@ std::string Lower(std::string_view s) {
   return o;
 }
 
+// FNV-1a, 64 bits, of a kind tag and the text.
+uint64_t Fnv(char kind, const std::string& text) {
+  uint64_t h = 1469598103934665603ULL;
+  auto mix = [&](unsigned char c) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  };
+  mix(static_cast<unsigned char>(kind));
+  mix(0);
+  for (char c : text) mix(static_cast<unsigned char>(c));
+  return h;
+}
+
 double Dot(const std::vector<std::pair<int, double>>& a, const std::vector<std::pair<int, double>>& b) {
   double s = 0;
   size_t i = 0, j = 0;
@@ -75,29 +89,48 @@ std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& d
   const RelatedTuning& tu = RTuning();
   // Raw feature weights; feature ids in document order (the caller passes
   // documents sorted by id, so ids never depend on input order).
-  std::unordered_map<std::string, int> ids;
-  std::vector<std::vector<std::pair<int, double>>> vec(n);
-  std::vector<int> df;
-  for (int d = 0; d < n; ++d) {
-    std::map<int, double> f;
-    auto add = [&](const std::string& key, double w) {
-      auto [it, ins] = ids.emplace(key, static_cast<int>(ids.size()));
-      if (ins) df.push_back(0);
-      f[it->second] += w;
-    };
-    for (const auto& [t, c] : docs[d].terms->terms) add("t:" + t, 1.0 + std::log(static_cast<double>(c)));
+  // Features are keyed by a stable 64-bit hash of "<kind><text>" (computed
+  // in parallel); ids are then handed out in document order.
+  std::vector<std::vector<std::pair<uint64_t, double>>> hashed(n);
+  ParallelFor(n, threads, [&](int d) {
+    auto& h = hashed[d];
+    for (const auto& [t, c] : docs[d].terms->terms) h.emplace_back(Fnv('t', t), 1.0 + std::log(static_cast<double>(c)));
     for (const Entity& e : *docs[d].entities) {
-      add("e:" + Lower(e.name), tu.entity_weight * (1.0 + std::log(static_cast<double>(std::max(1, e.count)))));
+      h.emplace_back(Fnv('e', Lower(e.name)),
+                     tu.entity_weight * (1.0 + std::log(static_cast<double>(std::max(1, e.count)))));
     }
     for (const auto& [p, c] : docs[d].terms->phrases) {
       if (c >= 2 && p.find(' ') != std::string::npos) {
-        add("p:" + p, tu.phrase_weight * (1.0 + std::log(static_cast<double>(c))));
+        h.emplace_back(Fnv('p', p), tu.phrase_weight * (1.0 + std::log(static_cast<double>(c))));
       }
     }
-    for (auto& [k, w] : f) {
-      vec[d].emplace_back(k, w);
-      df[k]++;
+  });
+  std::unordered_map<uint64_t, int> ids;
+  ids.reserve(static_cast<size_t>(n) * 64);
+  std::vector<std::vector<std::pair<int, double>>> vec(n);
+  std::vector<int> df;
+  for (int d = 0; d < n; ++d) {
+    std::vector<std::pair<int, double>> f;
+    f.reserve(hashed[d].size());
+    for (auto& [key, w] : hashed[d]) {
+      auto [it, ins] = ids.emplace(key, static_cast<int>(ids.size()));
+      if (ins) df.push_back(0);
+      f.emplace_back(it->second, w);
     }
+    std::vector<std::pair<uint64_t, double>>().swap(hashed[d]);
+    std::sort(f.begin(), f.end());
+    // Merge equal ids (a hash shared by two features of one document).
+    size_t o = 0;
+    for (size_t i = 0; i < f.size(); ++i) {
+      if (o > 0 && f[o - 1].first == f[i].first) {
+        f[o - 1].second += f[i].second;
+      } else {
+        f[o++] = f[i];
+      }
+    }
+    f.resize(o);
+    for (auto& [k, w] : f) df[k]++;
+    vec[d] = std::move(f);
   }
   const int n_feat = static_cast<int>(df.size());
   std::vector<double> idf(n_feat);
@@ -131,16 +164,32 @@ std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& d
         return a.first < b.first;
       });
       p.resize(tu.max_postings);
+      p.shrink_to_fit();
       std::sort(p.begin(), p.end());
     });
   }
-  auto neighbours = [&](const std::vector<std::pair<int, double>>& q, int self, std::vector<double>& acc,
+  // Flat, structure-of-arrays postings for the hot loop.
+  std::vector<size_t> post_begin(n_feat + 1, 0);
+  for (int k = 0; k < n_feat; ++k) post_begin[k + 1] = post_begin[k] + postings[k].size();
+  std::vector<int> post_doc(post_begin[n_feat]);
+  std::vector<float> post_w(post_begin[n_feat]);
+  for (int k = 0; k < n_feat; ++k) {
+    size_t o = post_begin[k];
+    for (auto& [e, w] : postings[k]) {
+      post_doc[o] = e;
+      post_w[o++] = static_cast<float>(w);
+    }
+    std::vector<std::pair<int, double>>().swap(postings[k]);
+  }
+  auto neighbours = [&](const std::vector<std::pair<int, double>>& q, int self, std::vector<float>& acc,
                         std::vector<int>& touched, int keep) {
     for (auto& [k, w] : q) {
       if (df[k] < 2 || df[k] > max_df) continue;
-      for (auto& [e, we] : postings[k]) {
+      const float wq = static_cast<float>(w);
+      for (size_t i = post_begin[k], end = post_begin[k + 1]; i < end; ++i) {
+        int e = post_doc[i];
         if (acc[e] == 0) touched.push_back(e);
-        acc[e] += w * we;
+        acc[e] += wq * post_w[i];
       }
     }
     std::vector<std::pair<double, int>> cands;
@@ -164,9 +213,9 @@ std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& d
   std::vector<std::vector<std::pair<double, int>>> first(n);
   const int keep = std::max(related_max, tu.smooth_k) + 1;
   ParallelFor(n, threads, [&](int d) {
-    thread_local std::vector<double> acc;
+    thread_local std::vector<float> acc;
     thread_local std::vector<int> touched;
-    if (static_cast<int>(acc.size()) < n) acc.assign(n, 0.0);
+    if (static_cast<int>(acc.size()) < n) acc.assign(n, 0.0f);
     if (static_cast<int>(vec[d].size()) <= tu.first_query_max) {
       first[d] = neighbours(vec[d], d, acc, touched, keep);
       return;
@@ -184,9 +233,9 @@ std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& d
   if (tu.smooth > 0 && tu.smooth_k > 0) {
     // Query expansion: add the mean of the nearest neighbours' vectors.
     ParallelFor(n, threads, [&](int d) {
-      thread_local std::vector<double> acc;
+      thread_local std::vector<float> acc;
       thread_local std::vector<int> touched;
-      if (static_cast<int>(acc.size()) < n) acc.assign(n, 0.0);
+      if (static_cast<int>(acc.size()) < n) acc.assign(n, 0.0f);
       thread_local std::vector<double> q;
       thread_local std::vector<int> qk;
       if (static_cast<int>(q.size()) < n_feat) q.assign(n_feat, 0.0);
