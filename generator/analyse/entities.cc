@@ -168,6 +168,22 @@ DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std
         }
         break;
       }
+      while (b < e && IsConnector(ws[b].text)) ++b;
+      // "Zara Hyde Peters of UK Athletics": a person, then an organisation.
+      if (b < e && !g.known.count(Join(ws, b, e))) {
+        for (size_t k = b + 2; k + 1 < e; ++k) {
+          if (ws[k].text != "of") continue;
+          bool name_like = true;
+          for (size_t j = b; j < k; ++j) {
+            if (g.org_words.count(ws[j].text) || g.place_words.count(ws[j].text) ||
+                g.other_words.count(ws[j].text) || g.titles.count(ws[j].text) || g.demonyms.count(ws[j].text)) {
+              name_like = false;
+            }
+          }
+          if (name_like) e = k;
+          break;
+        }
+      }
       while (e > b && ((g.common_caps.count(ws[e - 1].text) && !(e - b >= 2 && IsMonth(ws[e - 1].text))) ||
                        IsConnector(ws[e - 1].text))) {
         --e;

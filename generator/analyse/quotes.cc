@@ -143,10 +143,14 @@ std::vector<Quote> ExtractQuotes(const std::vector<Sentence>& sentences, const D
     };
     // Person mentioned last before `off` in this paragraph, else before it.
     auto person_before = [&](size_t off) {
+      // The subject-like first person of the latest sentence naming one.
       std::string best = last_person;
       for (size_t s = si; s < sj; ++s) {
         for (const Mention* m : by_sentence[s]) {
-          if (starts[s - si] + m->begin < off && is_person(m)) best = ents.entities[m->entity].name;
+          if (starts[s - si] + m->begin < off && is_person(m)) {
+            best = ents.entities[m->entity].name;
+            break;
+          }
         }
       }
       return best;
@@ -204,7 +208,9 @@ std::vector<Quote> ExtractQuotes(const std::vector<Sentence>& sentences, const D
               if (e > b) {
                 speaker = resolve(ws, b, e);
                 found = true;
-              } else if (IsPronoun(ws[b].text)) {
+              } else if (IsPronoun(ws[b].text) ||
+                         ws[b].text == "the" || ws[b].text == "a") {
+                // '," he added' / '," said the European champion'
                 speaker = person_before(sp.open);
                 found = true;
               }
@@ -265,10 +271,23 @@ std::vector<Quote> ExtractQuotes(const std::vector<Sentence>& sentences, const D
       }
       // A quote right after an attributed one in the same paragraph (BBC
       // '. "' style) continues it.
-      if (!found && qi > 0 && !out.empty() && out.back().sentence >= static_cast<int>(si) && spans[qi - 1].after + 2 >= sp.open &&
+      if (!found && qi > 0 && !out.empty() && out.back().sentence >= static_cast<int>(si) &&
           !out.back().speaker.empty()) {
-        speaker = out.back().speaker;
-        found = true;
+        // ... unless someone else is named in between.
+        bool other = false;
+        for (size_t s2 = si; s2 < sj; ++s2) {
+          for (const Mention* m : by_sentence[s2]) {
+            size_t off = starts[s2 - si] + m->begin;
+            if (off >= spans[qi - 1].after && off < sp.open && is_person(m) &&
+                ents.entities[m->entity].name != out.back().speaker) {
+              other = true;
+            }
+          }
+        }
+        if (!other) {
+          speaker = out.back().speaker;
+          found = true;
+        }
       }
       // A quote opening a paragraph right after a quoted paragraph continues it.
       if (!found && sp.open <= 1 && last_quote_paragraph == sentences[si].paragraph - 1 && !last_speaker.empty()) {
@@ -287,7 +306,10 @@ std::vector<Quote> ExtractQuotes(const std::vector<Sentence>& sentences, const D
     }
     for (size_t s = si; s < sj; ++s) {
       for (const Mention* m : by_sentence[s]) {
-        if (is_person(m)) last_person = ents.entities[m->entity].name;
+        if (is_person(m)) {
+          last_person = ents.entities[m->entity].name;
+          break;
+        }
       }
     }
     si = sj;
