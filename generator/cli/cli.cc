@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <signal.h>
 
 #include <cstdio>
 #include <iostream>
@@ -61,6 +62,21 @@ std::string Kib(size_t bytes) {
   return buf;
 }
 
+// SIGINT/SIGTERM during a build: set the flag the pipeline polls, so it stops
+// between files, removes its temporary site folder and exits 130. The
+// handler is reset on first use: a second Ctrl-C ends the process at once
+// (the previous site/ is still whole; the next build removes the leftovers).
+void OnBuildSignal(int) { core::RequestInterrupt(); }
+
+void InstallBuildSignalHandlers() {
+  struct sigaction sa {};
+  sa.sa_handler = OnBuildSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
 int RunBuild(const CommonFlags& f, bool force, bool timings, const std::string& dump) {
   config::SiteConfig config;
   pipeline::BuildOptions options;
@@ -70,14 +86,22 @@ int RunBuild(const CommonFlags& f, bool force, bool timings, const std::string& 
   options.dump_search_docs = dump;
   pipeline::BuildReport report;
   core::Diagnostics diags;
+  InstallBuildSignalHandlers();
   core::Status st = pipeline::Build(config, options, &report, &diags);
   PrintDiagnostics(&diags, f.quiet);
+  if (!st.ok() && core::InterruptRequested()) {
+    std::fprintf(stderr, "dossier: interrupted; the previous site was left as it was\n");
+    return kExitInterrupted;
+  }
   if (!st.ok()) {
     PrintError(st);
     if (options.write_site) std::fprintf(stderr, "build failed; the previous site was left as it was\n");
     return kExitError;
   }
-  if (!f.quiet) {
+  if (!f.quiet && report.up_to_date) {
+    std::fprintf(stderr, "%s is up to date (nothing changed since the last build); %zu warning(s)\n",
+                 core::GenericString(options.out_dir).c_str(), diags.WarningCount());
+  } else if (!f.quiet) {
     double total = 0;
     for (const auto& [stage, s] : report.timings) total += s;
     std::fprintf(stderr,

@@ -1,6 +1,8 @@
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 
@@ -82,6 +84,28 @@ Status SwapIn(const fs::path& tmp, const fs::path& out) {
   return Status::Ok();
 }
 
+// Removes ".<site>.tmp-<pid>" / ".<site>.old-<pid>" folders left beside the
+// output by a build that was killed (SIGKILL, power loss) before it could
+// clean up. Only folders whose process is gone are removed.
+void RemoveStaleBuilds(const fs::path& out) {
+  std::error_code ec;
+  const std::string name = out.filename().string();
+  for (const auto& e : fs::directory_iterator(out.parent_path(), ec)) {
+    std::string n = e.path().filename().string();
+    for (const char* kind : {".tmp-", ".old-"}) {
+      std::string prefix = "." + name + kind;
+      if (n.size() <= prefix.size() || n.compare(0, prefix.size(), prefix) != 0) continue;
+      std::string pid = n.substr(prefix.size());
+      if (pid.find_first_not_of("0123456789") != std::string::npos || pid.size() > 9) continue;
+      pid_t p = static_cast<pid_t>(std::stol(pid));
+      if (p != getpid() && ::kill(p, 0) != 0 && errno == ESRCH) {
+        std::error_code ignored;
+        fs::remove_all(e.path(), ignored);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 BuildOptions OptionsFromConfig(const config::SiteConfig& c, const fs::path& config_dir) {
@@ -128,10 +152,21 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
     st = CheckOutputDir(options);
     if (!st.ok()) return st;
   }
+  // Warm build: nothing changed since the last successful build.
+  bool cacheable = options.write_site && !options.memory_site && !options.force && options.dump_search_docs.empty();
+  if (cacheable && UpToDate(InputFingerprint(config, options), options, diagnostics)) {
+    report->up_to_date = true;
+    timer.Lap("up-to-date check");
+    if (options.strict && !diagnostics->empty())
+      return Status::Invalid("--strict: " + std::to_string(diagnostics->items().size()) + " problem(s) in the input");
+    return Status::Ok();
+  }
+  ForgetBuild(options);
   std::vector<ingest::Article> articles;
   std::vector<analyse::ArticleAnalysis> analyses;
   st = LoadAndAnalyse(config, options, &articles, &analyses, diagnostics);
   if (!st.ok()) return st;
+  if (core::InterruptRequested()) return core::Interrupted();
   report->articles = articles.size();
   timer.Lap("ingest+analyse");
   if (options.strict && !diagnostics->empty())
@@ -173,6 +208,7 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
   fs::create_directories(out.parent_path(), ec);
   fs::path tmp = out.parent_path() / ("." + out.filename().string() + ".tmp-" + std::to_string(getpid()));
   fs::remove_all(tmp, ec);
+  RemoveStaleBuilds(out);
   SiteWriter writer(tmp, nullptr, fs::exists(out / ".dossier-site", ec) ? out : fs::path());
   RenderInput in{&config, &options, &theme, &site_pages, &home_intro};
   st = RenderSite(in, &writer, report, diagnostics);
@@ -181,12 +217,14 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
     return st;
   }
   timer.Lap("render");
-  st = SwapIn(tmp, out);
+  if (core::InterruptRequested()) st = core::Interrupted();
+  if (st.ok()) st = SwapIn(tmp, out);
   if (!st.ok()) {
     fs::remove_all(tmp, ec);
     return st;
   }
   timer.Lap("swap");
+  if (cacheable && !diagnostics->HasErrors()) RecordBuild(InputFingerprint(config, options), options, *diagnostics);
   return Status::Ok();
 }
 

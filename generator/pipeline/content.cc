@@ -79,6 +79,7 @@ Status WriteBriefings(const fs::path& content_dir, std::vector<compose::Page>* p
   if (ec) return Status::Io("cannot create folder: " + ec.message(), {core::GenericString(dir)});
   std::set<std::string> live;
   for (auto& page : *pages) {
+    if (core::InterruptRequested()) return core::Interrupted();  // between whole files only
     fs::path file = content_dir / page.rel_path;
     std::string display = core::GenericString(file);
     live.insert(file.filename().string());
@@ -184,7 +185,7 @@ Status ParallelFor(size_t n, int threads, const std::function<Status(size_t)>& f
   std::vector<Status> results(n);
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i; (i = next++) < n;) results[i] = fn(i);
+    for (size_t i; (i = next++) < n;) results[i] = core::InterruptRequested() ? core::Interrupted() : fn(i);
   };
   std::vector<std::thread> pool;
   for (size_t w = 1; w < workers; ++w) pool.emplace_back(work);

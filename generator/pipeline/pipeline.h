@@ -42,6 +42,7 @@ struct BuildReport {
   size_t pages = 0;           // HTML pages written
   size_t search_bytes = 0;
   size_t search_gzip_bytes = 0;
+  bool up_to_date = false;    // nothing changed since the last build: nothing done
   std::vector<std::pair<std::string, double>> timings;  // stage -> seconds
 };
 

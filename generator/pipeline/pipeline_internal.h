@@ -77,6 +77,13 @@ core::Status RenderSite(const RenderInput& in, SiteWriter* writer, BuildReport* 
 // failure by index order, so errors are reported deterministically.
 core::Status ParallelFor(size_t n, int threads, const std::function<core::Status(size_t)>& fn);
 
+// Warm builds (up_to_date.cc): the fingerprint of every input, whether the
+// last successful build had it (replaying its warnings), and recording it.
+std::string InputFingerprint(const config::SiteConfig& config, const BuildOptions& options);
+bool UpToDate(const std::string& fingerprint, const BuildOptions& options, core::Diagnostics* diagnostics);
+void RecordBuild(const std::string& fingerprint, const BuildOptions& options, const core::Diagnostics& diagnostics);
+void ForgetBuild(const BuildOptions& options);
+
 // "../" repeated once per folder of a site-relative path.
 std::string RootPrefix(const std::string& site_path);
 
