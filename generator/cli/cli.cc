@@ -3,6 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <signal.h>
 
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 
@@ -84,10 +87,34 @@ int RunBuild(const CommonFlags& f, bool force, bool timings, const std::string& 
   if (!Setup(f, &config, &options, &code)) return code;
   options.force = force;
   options.dump_search_docs = dump;
+  // A progress line on a terminal, for builds that take over a second.
+  auto start = std::chrono::steady_clock::now();
+  bool shown = false;
+  if (!f.quiet && isatty(STDERR_FILENO)) {
+    options.progress = [start, &shown, stage_name = std::string(), stage_start = start](
+                           const char* stage, size_t done, size_t total) mutable {
+      auto now = std::chrono::steady_clock::now();
+      if (stage_name != stage) {
+        stage_name = stage;
+        stage_start = now;
+      }
+      double secs = std::chrono::duration<double>(now - start).count();
+      double in_stage = std::chrono::duration<double>(now - stage_start).count();
+      if (secs < 1.0) return;
+      shown = true;
+      if (total == 0)
+        std::fprintf(stderr, "\r\033[K%-16s %6.1f s", stage, secs);
+      else
+        std::fprintf(stderr, "\r\033[K%-16s %zu/%zu  %.0f/s  %6.1f s", stage, done, total,
+                     in_stage > 0 ? done / in_stage : 0.0, secs);
+      std::fflush(stderr);
+    };
+  }
   pipeline::BuildReport report;
   core::Diagnostics diags;
   InstallBuildSignalHandlers();
   core::Status st = pipeline::Build(config, options, &report, &diags);
+  if (shown) std::fprintf(stderr, "\r\033[K");
   PrintDiagnostics(&diags, f.quiet);
   if (!st.ok() && core::InterruptRequested()) {
     std::fprintf(stderr, "dossier: interrupted; the previous site was left as it was\n");

@@ -162,6 +162,7 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
     return Status::Ok();
   }
   ForgetBuild(options);
+  if (options.progress) options.progress("ingest+analyse", 0, 0);
   std::vector<ingest::Article> articles;
   std::vector<analyse::ArticleAnalysis> analyses;
   st = LoadAndAnalyse(config, options, &articles, &analyses, diagnostics);
@@ -179,7 +180,10 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
   for (const auto& a : articles) ctx.articles[a.id] = {a.slug, a.title};
   std::vector<compose::Page> pages;
   pages.reserve(articles.size());
-  for (size_t i = 0; i < articles.size(); ++i) pages.push_back(compose::ComposeBriefing(articles[i], analyses[i], ctx));
+  for (size_t i = 0; i < articles.size(); ++i) {
+    pages.push_back(compose::ComposeBriefing(articles[i], analyses[i], ctx));
+    if (options.progress && i % 64 == 0) options.progress("compose", i, articles.size());
+  }
   std::map<std::string, compose::Page> current;
   st = WriteBriefings(options.content_dir, &pages, options.force, report, diagnostics, &current);
   if (!st.ok()) return st;

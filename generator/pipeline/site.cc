@@ -3,6 +3,7 @@
 // domain root, under a subpath and from file://.
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -81,6 +82,7 @@ class SiteBuilder {
     RenderBodies();
     CollectEntities();
     int threads = cfg_.threads;
+    total_pages_ = pages_.size() + entities_.size();
     Status st = ParallelFor(pages_.size(), threads,
                             [&](size_t i) { return pages_[i].page.is_briefing ? Briefing(i) : HandWritten(i); });
     if (!st.ok()) return st;
@@ -169,7 +171,11 @@ class SiteBuilder {
       if (body == std::string::npos) html += in_.options->inject_html;
       else html.insert(body, in_.options->inject_html);
     }
-    ++pages_written_;
+    size_t done = ++pages_written_;
+    if (in_.options->progress && done % 64 == 0) {
+      std::lock_guard<std::mutex> lock(progress_mutex_);
+      in_.options->progress("render", std::min(done, total_pages_), total_pages_);
+    }
     return writer_->Write(out_path, html);
   }
 
@@ -496,6 +502,8 @@ class SiteBuilder {
   std::map<std::string, EntityInfo> entities_;  // by slug
   std::vector<const SitePage*> menu_pages_;
   std::atomic<size_t> pages_written_{0};
+  size_t total_pages_ = 0;
+  std::mutex progress_mutex_;
 };
 
 }  // namespace
