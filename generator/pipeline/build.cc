@@ -184,6 +184,9 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
     pages.push_back(compose::ComposeBriefing(articles[i], analyses[i], ctx));
     if (options.progress && i % 64 == 0) options.progress("compose", i, articles.size());
   }
+  // The pages now carry what rendering needs; free the rest early.
+  std::vector<ingest::Article>().swap(articles);
+  std::vector<analyse::ArticleAnalysis>().swap(analyses);
   std::map<std::string, compose::Page> current;
   st = WriteBriefings(options.content_dir, &pages, options.force, report, diagnostics, &current);
   if (!st.ok()) return st;

@@ -27,9 +27,12 @@ SiteWriter::SiteWriter(fs::path root, std::map<std::string, std::string>* memory
 }
 
 Status SiteWriter::Finish() {
-  if (memory_) return Status::Ok();
   std::string text = kManifestHeader;
   for (const auto& [path, fp] : manifest_) text += fp + " " + path + "\n";
+  if (memory_) {
+    (*memory_)[".dossier-site"] = text;
+    return Status::Ok();
+  }
   return core::WriteFile(root_ / ".dossier-site", text);
 }
 
@@ -37,14 +40,15 @@ Status SiteWriter::Write(const std::string& rel, std::string_view data) {
   fs::path p = (root_ / rel).lexically_normal();
   if (rel.empty() || fs::path(rel).is_absolute() || !core::IsInside(p, root_))
     return Status::Internal("refusing to write outside the output folder: " + rel);
-  if (memory_) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    (*memory_)[core::GenericString(p.lexically_relative(root_))] = std::string(data);
-    written_.push_back(rel);
-    return Status::Ok();
-  }
   std::string fp = Fingerprint(data);
   std::string key = core::GenericString(p.lexically_relative(root_));
+  if (memory_) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    (*memory_)[key] = std::string(data);
+    written_.push_back(rel);
+    manifest_[key] = fp;
+    return Status::Ok();
+  }
   std::error_code ec;
   fs::remove(p, ec);  // never write through a link shared with the old site
   auto old = previous_manifest_.find(key);

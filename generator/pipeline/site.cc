@@ -73,6 +73,8 @@ std::string Join(const std::vector<std::string>& v, const std::string& sep) {
   return out;
 }
 
+std::string SearchBody(const std::string& plain, bool briefing);
+
 class SiteBuilder {
  public:
   SiteBuilder(const RenderInput& in, SiteWriter* w, BuildReport* r, core::Diagnostics* d)
@@ -182,12 +184,7 @@ class SiteBuilder {
   // ---- content pages ---------------------------------------------------------
 
   void RenderBodies() {
-    markdown::MarkdownOptions mo;
-    rendered_.resize(pages_.size());
-    (void)ParallelFor(pages_.size(), cfg_.threads, [&](size_t i) {
-      rendered_[i] = markdown::Render(pages_[i].page.body, mo);
-      return Status::Ok();
-    });
+    search_text_.resize(pages_.size());
     for (const auto& sp : pages_)
       if (!sp.page.is_briefing && sp.page.menu) menu_pages_.push_back(&sp);
     std::stable_sort(menu_pages_.begin(), menu_pages_.end(),
@@ -249,8 +246,9 @@ class SiteBuilder {
     v.Set("byline", p.byline);
     v.Set("publisher", p.publisher);
     v.Set("source_url", SafeUrl(p.source_url));
-    v.Set("content_html", rendered_[i].html);
-    v.Set("toc", Toc(rendered_[i]));
+    markdown::RenderedMarkdown md = RenderBody(i);
+    v.Set("content_html", std::move(md.html));
+    v.Set("toc", Toc(md));
     Value groups = Value::List();
     for (const auto& k : kKinds) {
       Value items = Value::List();
@@ -289,12 +287,22 @@ class SiteBuilder {
     return Emit("briefing", sp.out_path, v);
   }
 
+  // Renders a page's Markdown; keeps only the text the search index needs,
+  // so no page's HTML outlives its own rendering.
+  markdown::RenderedMarkdown RenderBody(size_t i) {
+    markdown::RenderedMarkdown md = markdown::Render(pages_[i].page.body, markdown::MarkdownOptions());
+    if (pages_[i].page.is_briefing) search_text_[i] = SearchBody(md.plain_text, true);
+    md.plain_text.clear();
+    return md;
+  }
+
   Status HandWritten(size_t i) {
     const auto& sp = pages_[i];
     Value v = Base(sp.out_path, sp.page.title, "page");
     v.Set("title", sp.page.title);
-    v.Set("content_html", rendered_[i].html);
-    v.Set("toc", Toc(rendered_[i]));
+    markdown::RenderedMarkdown md = RenderBody(i);
+    v.Set("content_html", std::move(md.html));
+    v.Set("toc", Toc(md));
     return Emit("page", sp.out_path, v);
   }
 
@@ -496,7 +504,7 @@ class SiteBuilder {
   SiteWriter* writer_;
   BuildReport* report_;
   core::Diagnostics* diags_;
-  std::vector<markdown::RenderedMarkdown> rendered_;
+  std::vector<std::string> search_text_;  // per page: the text indexed as `body`
   std::vector<size_t> briefings_;  // newest first
   std::map<std::string, size_t> by_slug_;
   std::map<std::string, EntityInfo> entities_;  // by slug
