@@ -174,9 +174,13 @@ Page ComposeBriefing(const ingest::Article& art, const analyse::ArticleAnalysis&
   p.notes = art.notes;
   p.tags = art.tags;
 
-  // In brief: the best-ranked sentences, shown in article order.
-  std::vector<int> brief(an.ranking.begin(),
-                         an.ranking.begin() + std::min<size_t>(an.ranking.size(), std::max(1, ctx.brief_sentences)));
+  // In brief: the lead sentence (news puts the essentials first) and the
+  // best-ranked others, shown in article order.
+  size_t want = std::min<size_t>(an.ranking.size(), std::max(1, ctx.brief_sentences));
+  std::vector<int> brief;
+  if (want > 0) brief.push_back(0);
+  for (int i : an.ranking)
+    if (brief.size() < want && i != 0) brief.push_back(i);
   std::sort(brief.begin(), brief.end());
   for (int i : brief) p.summary.push_back(an.sentences[i].text);
   for (int i : an.key_points) p.key_points.push_back({an.sentences[i].text, Anchor(i)});

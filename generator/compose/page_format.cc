@@ -203,7 +203,7 @@ core::Status ParsePage(const std::string& raw, const std::string& path, Page* p)
   core::Status st;
   for (auto it = fm.begin(); it != fm.end(); ++it) {
     std::string key = it->first.Scalar();
-    const YAML::Node& v = it->second;
+    const YAML::Node v = it->second;  // a copy: it->second lives in a temporary proxy
     try {
       if (key == "title") st = str(v, "title", &p->title);
       else if (key == "title_derived") p->title_derived = v.as<bool>();
@@ -236,7 +236,8 @@ core::Status ParsePage(const std::string& raw, const std::string& path, Page* p)
           if (kind_key != "people" && kind_key != "organisations" && kind_key != "places" && kind_key != "topics")
             return core::Status::Invalid("unknown entity kind '" + kind_key + "' (use people, organisations, places or topics)",
                                          loc(k->first));
-          for (const auto& x : k->second) {
+          const YAML::Node names = k->second;  // not a reference into the iterator's temporary
+          for (const auto& x : names) {
             EntityRef r;
             r.kind = KindFromKey(kind_key);
             if (x.IsScalar()) {
