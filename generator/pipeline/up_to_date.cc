@@ -1,7 +1,7 @@
 // The "nothing changed" check behind warm builds: a fingerprint of every
 // input (paths, sizes and modification times of seeds, content pages, theme
 // and override files; the config; the folders; Dossier's version) taken at
-// the end of a successful build, with the warnings it printed. A build whose
+// the end of a successful build (and the dossier executable's), with the warnings it printed. A build whose
 // inputs still have that fingerprint has nothing to do; it replays the
 // warnings and leaves content/ and site/ as they are.
 #include <sys/stat.h>
@@ -46,6 +46,10 @@ std::string InputFingerprint(const config::SiteConfig& config, const BuildOption
   AddTree(o.project_dir / "templates", &text);
   AddTree(o.out_dir / ".dossier-site", &text);
   AddTree(DOSSIER_LUNR_JS, &text);
+  // The program itself: a rebuilt or upgraded dossier may write other output.
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) AddTree(exe, &text);
   return core::HashHex(text) + " " + std::to_string(text.size());
 }
 
