@@ -162,10 +162,15 @@ struct Watcher::Impl {
     std::error_code ec;
     for (const auto& r : roots) {
       auto stamp = [&](const fs::path& p, bool dir) {
+        // A folder counts by its presence only: its mtime changes with every
+        // file added or removed, and those files report themselves (an
+        // ignored editor file must not make its folder look changed).
         Stamp s;
         s.dir = dir;
-        s.mtime = fs::last_write_time(p, ec);
-        if (!dir) s.size = fs::file_size(p, ec);
+        if (!dir) {
+          s.mtime = fs::last_write_time(p, ec);
+          s.size = fs::file_size(p, ec);
+        }
         (*out)[core::GenericString(p)] = s;
       };
       if (r.file) {

@@ -1,0 +1,396 @@
+// The development server in process, on an ephemeral loopback port.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <httplib.h>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "serve_test_util.h"
+
+using namespace dossier::serve;
+using namespace dossier::serve::testing;
+using dossier::test::TempDir;
+
+namespace {
+
+// Sends `request` verbatim (no client-side normalisation) and returns the
+// whole response.
+std::string RawRequest(int port, const std::string& request) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return "";
+  }
+  timeval tv{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ssize_t w = send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  (void)w;
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) out.append(buf, static_cast<size_t>(n));
+  close(fd);
+  return out;
+}
+
+int StatusOf(const std::string& response) {
+  if (response.size() < 12 || response.compare(0, 5, "HTTP/") != 0) return -1;
+  return std::atoi(response.c_str() + 9);
+}
+
+std::string GetRaw(int port, const std::string& target) {
+  return RawRequest(port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+}
+
+const std::string kSeed = "000_9b48b837f428a0fc.txt";
+
+struct Fixture {
+  TempDir dir;
+  std::unique_ptr<DevServer> server;
+  explicit Fixture(const std::string& base = "/", bool polling = false) {
+    MakeProject(dir.path());
+    ServeOptions o = OptionsFor(dir.path(), base);
+    o.force_polling = polling;
+    server = std::make_unique<DevServer>(o);
+    dossier::core::Status st = server->Start();
+    INFO(st.ToString());
+    REQUIRE(st.ok());
+    REQUIRE(server->epoch() == 1);
+  }
+  httplib::Client Client() const {
+    httplib::Client c("127.0.0.1", server->port());
+    c.set_url_encode(false);
+    c.set_read_timeout(10, 0);
+    c.set_keep_alive(false);
+    return c;
+  }
+};
+
+// Reads the event stream on a thread until `predicate(text so far)` holds.
+class EventReader {
+ public:
+  EventReader(int port, std::string path, std::function<bool(const std::string&)> predicate)
+      : thread_([this, port, path, predicate] {
+          httplib::Client c("127.0.0.1", port);
+          c.set_read_timeout(15, 0);
+          c.Get(path.c_str(), [&](const char* data, size_t len) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            text_.append(data, len);
+            if (predicate(text_)) {
+              done_ = true;
+              return false;
+            }
+            return true;
+          });
+          finished_ = true;
+        }) {}
+  ~EventReader() {
+    if (thread_.joinable()) thread_.join();
+  }
+  bool WaitFor(const std::string& needle, std::chrono::seconds timeout = std::chrono::seconds(10)) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (text_.find(needle) != std::string::npos) return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+  void Join() { thread_.join(); }
+  std::string text() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return text_;
+  }
+  bool done() const { return done_; }
+
+ private:
+  std::mutex mutex_;
+  std::string text_;
+  std::atomic<bool> done_{false}, finished_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("serve: pages, MIME types, HEAD and the 404 page", "[serve]") {
+  Fixture f;
+  auto c = f.Client();
+  auto site = f.server->site();
+  REQUIRE(site.files->count("index.html"));
+
+  auto r = c.Get("/");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->get_header_value("Content-Type") == "text/html; charset=utf-8");
+  CHECK(r->get_header_value("X-Content-Type-Options") == "nosniff");
+  CHECK(r->body.find("data-dossier-live=\"1\"") != std::string::npos);
+  CHECK(StripLiveReloadSnippet(r->body) == StripLiveReloadSnippet(site.files->at("index.html")));
+  CHECK(r->body.find("<script data-dossier-live") < r->body.rfind("</body>"));
+
+  struct Want {
+    const char* path;
+    const char* type;
+  };
+  for (const Want& w : {Want{"/index.html", "text/html; charset=utf-8"},
+                        Want{"/assets/site.css", "text/css; charset=utf-8"},
+                        Want{"/assets/search.js", "text/javascript; charset=utf-8"},
+                        Want{"/assets/favicon.svg", "image/svg+xml"}, Want{"/feed.xml", "application/xml; charset=utf-8"}}) {
+    INFO(w.path);
+    auto x = c.Get(w.path);
+    REQUIRE(x);
+    CHECK(x->status == 200);
+    CHECK(x->get_header_value("Content-Type") == w.type);
+  }
+  // Every file of the site answers with its own bytes.
+  for (const auto& [path, data] : *site.files) {
+    if (path.find(' ') != std::string::npos) continue;
+    auto x = c.Get(("/" + path).c_str());
+    REQUIRE(x);
+    INFO(path);
+    CHECK(x->status == 200);
+    CHECK(x->body == data);
+  }
+
+  auto head = c.Head("/index.html");
+  REQUIRE(head);
+  CHECK(head->status == 200);
+  CHECK(head->body.empty());
+  CHECK(head->get_header_value("Content-Length") == std::to_string(site.files->at("index.html").size()));
+  CHECK(head->get_header_value("Content-Type") == "text/html; charset=utf-8");
+
+  auto nf = c.Get("/no-such-page.html");
+  REQUIRE(nf);
+  CHECK(nf->status == 404);
+  CHECK(nf->body == site.files->at("404.html"));
+  CHECK(nf->get_header_value("Content-Type") == "text/html; charset=utf-8");
+  // Never guesses ".html"; folders without index.html are 404.
+  CHECK(c.Get("/search")->status == 404);
+  CHECK(c.Get("/briefings/")->status == (site.files->count("briefings/index.html") ? 200 : 404));
+  CHECK(c.Get("/assets/")->status == 404);
+
+  auto post = c.Post("/index.html", "x", "text/plain");
+  REQUIRE(post);
+  CHECK(post->status == 405);
+}
+
+TEST_CASE("serve: ETag and If-None-Match give 304", "[serve]") {
+  Fixture f;
+  auto c = f.Client();
+  auto r = c.Get("/assets/site.css");
+  REQUIRE(r);
+  std::string etag = r->get_header_value("ETag");
+  REQUIRE(etag.size() > 2);
+  CHECK(etag.front() == '"');
+  auto again = c.Get("/assets/site.css", {{"If-None-Match", etag}});
+  REQUIRE(again);
+  CHECK(again->status == 304);
+  CHECK(again->body.empty());
+  CHECK(c.Get("/assets/site.css", {{"If-None-Match", "\"other\", " + etag}})->status == 304);
+  CHECK(c.Get("/assets/site.css", {{"If-None-Match", "W/" + etag}})->status == 304);
+  CHECK(c.Get("/assets/site.css", {{"If-None-Match", "\"other\""}})->status == 200);
+  // A page's ETag changes with every build (it carries the epoch).
+  std::string page_etag = c.Get("/index.html")->get_header_value("ETag");
+  f.server->Notify({ChangeKind::kTheme, f.dir / "themes"});
+  REQUIRE(Settle(*f.server, 2));
+  CHECK(c.Get("/index.html", {{"If-None-Match", page_etag}})->status == 200);
+  CHECK(c.Get("/assets/site.css", {{"If-None-Match", etag}})->status == 304);
+}
+
+TEST_CASE("serve: traversal and malformed paths are refused over HTTP", "[serve]") {
+  Fixture f;
+  // A file outside the site that a traversal would reach.
+  WriteFileOrDie(f.dir / "secret.txt", "TOP-SECRET");
+  int port = f.server->port();
+  const char* attacks[] = {"/../etc/passwd",
+                           "/../secret.txt",
+                           "/%2e%2e/secret.txt",
+                           "/%2E%2E/%2E%2E/etc/passwd",
+                           "/..%2fsecret.txt",
+                           "/%2e%2e%5csecret.txt",
+                           "/\\..\\secret.txt",
+                           "/assets/..%2f..%2fsecret.txt",
+                           "/index.html%00",
+                           "/%c0%ae%c0%ae/secret.txt",
+                           "//secret.txt",
+                           "/./secret.txt",
+                           "/dossier.yaml",
+                           "/themes/default/templates/404.mustache",
+                           "/seeds/000_9b48b837f428a0fc.txt"};
+  for (const char* a : attacks) {
+    INFO(a);
+    std::string resp = GetRaw(port, a);
+    int status = StatusOf(resp);
+    CHECK((status == 400 || status == 404));
+    CHECK(resp.find("TOP-SECRET") == std::string::npos);
+    CHECK(resp.find("root:") == std::string::npos);
+  }
+  std::string long_target = "/" + std::string(2000, 'a');
+  CHECK(StatusOf(GetRaw(port, long_target)) == 400);
+  // Absolute-form and garbage request lines.
+  CHECK(StatusOf(GetRaw(port, "http://127.0.0.1/../secret.txt")) == 400);
+  std::string nul = std::string("GET /index.html") + '\0' + "x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+  int s = StatusOf(RawRequest(port, nul));
+  CHECK((s == 400 || s == 404 || s == -1));
+  // A large body is refused without being read.
+  std::string big = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10000000\r\nConnection: close\r\n\r\n";
+  int bs = StatusOf(RawRequest(port, big));
+  CHECK((bs == 405 || bs == 413));
+  // The server still works.
+  CHECK(StatusOf(GetRaw(port, "/index.html")) == 200);
+}
+
+TEST_CASE("serve: --base-path serves the site under a subpath only", "[serve]") {
+  Fixture f("/sub/");
+  auto c = f.Client();
+  auto root = c.Get("/");
+  REQUIRE(root);
+  CHECK(root->status == 302);
+  CHECK(root->get_header_value("Location") == "/sub/");
+  CHECK(c.Get("/sub")->status == 302);
+  auto home = c.Get("/sub/");
+  REQUIRE(home);
+  CHECK(home->status == 200);
+  CHECK(StripLiveReloadSnippet(home->body) == StripLiveReloadSnippet(f.server->site().files->at("index.html")));
+  CHECK(c.Get("/sub/assets/site.css")->status == 200);
+  CHECK(c.Get("/index.html")->status == 404);
+  CHECK(c.Get("/assets/site.css")->status == 404);
+  CHECK(c.Get("/sub/missing.html")->status == 404);
+  CHECK(c.Get("/sub/../index.html")->status == 400);
+  CHECK(c.Get("/sub/%2e%2e/sub/index.html")->status == 400);
+  CHECK(f.server->url() == "http://127.0.0.1:" + std::to_string(f.server->port()) + "/sub/");
+}
+
+TEST_CASE("serve: the event stream announces a rebuild after a seed changes", "[serve]") {
+  Fixture f;
+  EventReader reader(f.server->port(), "/briefings/__dossier/events",
+                     [](const std::string& t) { return t.find("event: epoch\ndata: 2\n") != std::string::npos; });
+  REQUIRE(reader.WaitFor("event: epoch\ndata: 1\n"));
+  std::string before = f.Client().Get("/index.html")->body;
+  {
+    std::ofstream out(f.dir / "seeds" / kSeed, std::ios::app);
+    out << "\nA paragraph added while serving, about the Live Reload Test Marker.\n";
+  }
+  REQUIRE(reader.WaitFor("event: epoch\ndata: 2\n"));
+  reader.Join();
+  CHECK(reader.done());
+  CHECK(f.server->epoch() == 2);
+  auto c = f.Client();
+  std::string after = c.Get("/index.html")->body;
+  CHECK(after.find("data-dossier-live=\"2\"") != std::string::npos);
+  // The rebuild's own briefing writes do not trigger another build.
+  size_t builds = f.server->builds_finished();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(f.server->builds_finished() == builds);
+}
+
+TEST_CASE("serve: a failed rebuild keeps the last good site and reports the error", "[serve]") {
+  Fixture f;
+  fs::path tmpl = f.dir / "themes/default/templates/404.mustache";
+  std::string good = ReadFileOrDie(tmpl);
+  std::string before = f.Client().Get("/index.html")->body;
+  EventReader reader(f.server->port(), "/__dossier/events",
+                     [](const std::string& t) { return t.find("event: ok\n") != std::string::npos; });
+  REQUIRE(reader.WaitFor("event: epoch\ndata: 1\n"));
+  WriteFileOrDie(tmpl, good + "{{#unclosed}}\n");
+  REQUIRE(reader.WaitFor("event: error\n"));
+  std::string text = reader.text();
+  CHECK(text.find("404.mustache:") != std::string::npos);
+  CHECK(f.server->epoch() == 1);
+  CHECK(f.Client().Get("/index.html")->body == before);
+  // A new stream gets the error right away.
+  EventReader late(f.server->port(), "/__dossier/events",
+                   [](const std::string& t) { return t.find("event: error\n") != std::string::npos; });
+  CHECK(late.WaitFor("event: error\n"));
+  late.Join();
+  WriteFileOrDie(tmpl, good);
+  REQUIRE(reader.WaitFor("event: ok\n"));
+  reader.Join();
+  CHECK(reader.text().find("event: epoch\ndata: 2\n") != std::string::npos);
+  CHECK(f.server->epoch() == 2);
+}
+
+TEST_CASE("serve: the polling watcher sees edits, new folders and deletions", "[serve]") {
+  Fixture f("/", true);
+  std::ofstream(f.dir / "seeds" / kSeed, std::ios::app) << "\nPolling sees this paragraph.\n";
+  REQUIRE(Settle(*f.server, 2));
+  CHECK(f.server->epoch() >= 2);
+  uint64_t e = f.server->epoch();
+  fs::create_directories(f.dir / "seeds/new/deeper");
+  WriteFileOrDie(f.dir / "seeds/new/deeper/extra.txt",
+                 "A new article about polling\nPolling watchers scan every half second for changes.\n");
+  REQUIRE(Settle(*f.server, static_cast<size_t>(e) + 1));
+  CHECK(f.server->epoch() > e);
+  // Editor temp files never trigger a build.
+  size_t builds = f.server->builds_finished();
+  WriteFileOrDie(f.dir / "seeds/.000.txt.swp", "x");
+  WriteFileOrDie(f.dir / "seeds/000.txt~", "x");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  CHECK(f.server->builds_finished() == builds);
+}
+
+TEST_CASE("serve: inotify watches new subfolders and ignores editor temp files", "[serve]") {
+  Fixture f;
+  size_t builds = f.server->builds_finished();
+  WriteFileOrDie(f.dir / "seeds/.x.txt.swp", "x");
+  WriteFileOrDie(f.dir / "seeds/x.txt~", "x");
+  WriteFileOrDie(f.dir / "seeds/4913", "x");
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  CHECK(f.server->builds_finished() == builds);
+  fs::create_directories(f.dir / "seeds/later");
+  REQUIRE(Settle(*f.server, builds + 1));
+  builds = f.server->builds_finished();
+  WriteFileOrDie(f.dir / "seeds/later/new.txt", "A later article\nIt arrives in a folder made after the start.\n");
+  REQUIRE(Settle(*f.server, builds + 1));
+  bool found = false;
+  for (const auto& [path, data] : *f.server->site().files)
+    if (data.find("A later article") != std::string::npos) found = true;
+  CHECK(found);
+  // The site-level templates/ folder is picked up when it appears.
+  builds = f.server->builds_finished();
+  fs::create_directories(f.dir / "templates");
+  REQUIRE(Settle(*f.server, builds + 1));
+}
+
+TEST_CASE("serve: requests during rebuilds see whole sites and stop ends event streams", "[serve]") {
+  Fixture f;
+  EventReader reader(f.server->port(), "/__dossier/events", [](const std::string&) { return false; });
+  REQUIRE(reader.WaitFor("event: epoch\ndata: 1\n"));
+  // Many rebuilds while clients read: every answer is a complete page of one epoch.
+  std::atomic<bool> stop{false};
+  std::atomic<int> bad{0}, ok{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 4; ++i)
+    clients.emplace_back([&] {
+      auto c = f.Client();
+      while (!stop) {
+        auto r = c.Get("/index.html");
+        if (!r || r->status != 200 || r->body.find("</html>") == std::string::npos) ++bad;
+        else ++ok;
+      }
+    });
+  for (int i = 0; i < 5; ++i) {
+    f.server->Notify({ChangeKind::kSeed, f.dir / "seeds"});
+    REQUIRE(f.server->WaitForBuilds(static_cast<size_t>(i) + 2, std::chrono::seconds(10)));
+  }
+  stop = true;
+  for (auto& t : clients) t.join();
+  CHECK(bad == 0);
+  CHECK(ok > 0);
+  auto t0 = std::chrono::steady_clock::now();
+  f.server->Stop();
+  reader.Join();
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
+  CHECK_FALSE(f.server->running());
+}
