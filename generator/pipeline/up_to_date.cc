@@ -13,16 +13,26 @@
 namespace dossier::pipeline {
 namespace {
 
+std::string StatLine(const fs::path& p) {
+  struct stat st;
+  if (::stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return "";
+  return core::GenericString(p) + " " + std::to_string(st.st_size) + " " + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec) + "\n";
+}
+
+// One line per regular file under `dir` (or for `dir` itself if a file).
 void AddTree(const fs::path& dir, std::string* out) {
   std::error_code ec;
   std::vector<std::string> lines;
+  if (!fs::is_directory(dir, ec)) {
+    *out += "[" + core::GenericString(dir) + "]\n" + StatLine(dir);
+    return;
+  }
   for (fs::recursive_directory_iterator it(dir, fs::directory_options::follow_directory_symlink, ec), end; it != end;
        it.increment(ec)) {
     if (ec) break;
-    struct stat st;
-    if (::stat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-    lines.push_back(core::GenericString(it->path()) + " " + std::to_string(st.st_size) + " " +
-                    std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "\n");
+    std::string line = StatLine(it->path());
+    if (!line.empty()) lines.push_back(std::move(line));
   }
   std::sort(lines.begin(), lines.end());
   *out += "[" + core::GenericString(dir) + "]\n";

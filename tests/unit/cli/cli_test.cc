@@ -251,3 +251,31 @@ TEST_CASE("cli: article text with HTML and script arrives inert", "[cli][safety]
     CHECK(text.find("href=\"javascript:") == std::string::npos);
   }
 }
+
+TEST_CASE("cli: a build with nothing changed does nothing; any input change rebuilds", "[cli][e2e][cache]") {
+  TempDir t;
+  MakeProject(t.path());
+  REQUIRE(RunDossier("build", t.path()).exit_code == 0);
+  auto warm = RunDossier("build", t.path());
+  CHECK(warm.exit_code == 0);
+  CHECK(warm.err.find("up to date") != std::string::npos);
+  auto site = Tree(t / "site");
+  // A seed edit rebuilds.
+  WriteFileOrDie(t / "seeds/new.txt", "A new headline\n\nSomething happened in Moscow today.\n");
+  auto r = RunDossier("build", t.path());
+  CHECK(r.err.find("built 3 briefings") != std::string::npos);
+  CHECK(fs::exists(t / "site/briefings/a-new-headline.html"));
+  // Removing the site rebuilds it.
+  fs::remove_all(t / "site");
+  CHECK(RunDossier("build", t.path()).err.find("built 3 briefings") != std::string::npos);
+  CHECK(fs::exists(t / "site/index.html"));
+  // --force always builds.
+  CHECK(RunDossier("build --force", t.path()).err.find("built 3 briefings") != std::string::npos);
+  // Warnings of the last build are shown again by a warm build.
+  WriteFileOrDie(t / "seeds/empty.txt", "");
+  CHECK(RunDossier("build", t.path()).err.find("seeds/empty.txt: warning") != std::string::npos);
+  auto again = RunDossier("build", t.path());
+  CHECK(again.err.find("up to date") != std::string::npos);
+  CHECK(again.err.find("seeds/empty.txt: warning: skipped: empty article") != std::string::npos);
+  CHECK(RunDossier("build --strict", t.path()).exit_code == 1);
+}
