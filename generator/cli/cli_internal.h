@@ -9,7 +9,7 @@
 
 namespace dossier::cli {
 
-enum ExitCode { kExitOk = 0, kExitError = 1, kExitUsage = 2 };
+enum ExitCode { kExitOk = 0, kExitError = 1, kExitUsage = 2, kExitInterrupted = 130 };
 
 struct CommonFlags {
   std::string seeds, content, out, config;

@@ -82,6 +82,15 @@ class [[nodiscard]] Status {
   std::vector<std::string> context_;
 };
 
+// ---- Interruption ----------------------------------------------------------
+
+// Set by the CLI's SIGINT/SIGTERM handler (async-signal-safe: one lock-free
+// atomic store). Long stages poll InterruptRequested() between units of work
+// and stop with Interrupted(); the build then removes its temporary folder.
+void RequestInterrupt();
+bool InterruptRequested();
+Status Interrupted();  // Status::Io("interrupted")
+
 // ---- Text ------------------------------------------------------------------
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).

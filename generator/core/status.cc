@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <atomic>
 #include <tuple>
 
 #include "core/core.h"
@@ -78,5 +79,14 @@ std::string Status::ToString() const {
   for (const auto& c : context_) s += "\n  while " + c;
   return s;
 }
+
+namespace {
+std::atomic<bool> g_interrupt{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "RequestInterrupt must be async-signal-safe");
+}  // namespace
+
+void RequestInterrupt() { g_interrupt.store(true, std::memory_order_relaxed); }
+bool InterruptRequested() { return g_interrupt.load(std::memory_order_relaxed); }
+Status Interrupted() { return Status::Io("interrupted"); }
 
 }  // namespace dossier::core

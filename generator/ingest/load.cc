@@ -138,13 +138,14 @@ core::Status LoadArticles(const fs::path& seeds_dir, const IngestOptions& option
   std::sort(files.begin(), files.end());
   std::map<std::string, std::string> id_owner;
   for (const auto& [rel, abs] : files) {
+    if (core::InterruptRequested()) return core::Interrupted();
     std::string display = core::GenericString(seeds_dir / rel);
     std::string bytes;
     uintmax_t size = fs::file_size(abs, ec);
     if (!ec && size > options.max_file_bytes) {
       diagnostics->Warn({display}, "skipped: " + std::to_string(size >> 20) + " MiB is over the " +
                                        std::to_string(options.max_file_bytes >> 20) +
-                                       " MiB limit for one article (ingest.max_file_mb)");
+                                       " MiB limit for one article (ingest.max_article_mb)");
       continue;
     }
     core::Status st = core::ReadFile(abs, &bytes);
