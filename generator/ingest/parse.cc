@@ -310,7 +310,7 @@ void ApplyFrontMatter(const YAML::Node& fm, const std::string& path, int first_l
                                                  "publisher", "slug", "tags"};
   for (auto it = fm.begin(); it != fm.end(); ++it) {
     std::string key = it->first.Scalar();
-    const YAML::Node& v = it->second;
+    const YAML::Node v = it->second;  // a copy: it->second lives in a temporary proxy
     core::SourceLocation loc{path, first_line + it->first.Mark().line, it->first.Mark().column + 1};
     auto scalar = [&](std::string* out) {
       if (!v.IsScalar()) {
@@ -366,7 +366,7 @@ bool ParseArticle(std::string_view bytes, const std::string& rel_path, const std
                   const IngestOptions& options, Article* a, core::Diagnostics* diags) {
   if (bytes.size() > options.max_file_bytes) {
     diags->Warn({path}, "skipped: " + std::to_string(bytes.size() >> 20) + " MiB is over the " +
-                            std::to_string(options.max_file_bytes >> 20) + " MiB limit for one article (ingest.max_file_mb)");
+                            std::to_string(options.max_file_bytes >> 20) + " MiB limit for one article (ingest.max_article_mb)");
     return false;
   }
   std::string text;
