@@ -62,8 +62,12 @@ const Value* MemberS(const Value& obj, const std::string& name) {
 core::Status ParseDocsJson(const std::string& json, const std::string& path, IndexSpec* spec,
                            std::vector<Document>* docs) {
   core::SourceLocation loc{path, 0, 0};
+  // Parsed in place (strings are not copied again) in a scratch copy; on an
+  // error, parsed again normally so that the message is the usual one.
+  std::string buffer(json);
   rapidjson::Document d;
-  d.Parse<rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
+  d.ParseInsitu<rapidjson::kParseFullPrecisionFlag>(buffer.data());
+  if (d.HasParseError()) d.Parse<rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
   if (d.HasParseError()) {
     return core::Status::Invalid(std::string("DOCS_JSON is not valid JSON: ") +
                                      rapidjson::GetParseError_En(d.GetParseError()),

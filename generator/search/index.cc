@@ -5,6 +5,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <array>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "search/search.h"
@@ -147,25 +151,7 @@ class U16Map {
 
 // Lower-cased UTF-16 of a field string (JS `String(v).toLowerCase()`).
 void LowerText(std::string_view text, std::u16string* out) {
-  const size_t n = text.size();
-  const char* p = text.data();
-  size_t i = 0;
-  uint64_t high = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    high |= w;
-  }
-  for (; i < n; ++i) high |= static_cast<unsigned char>(p[i]);
-  if ((high & 0x8080808080808080ull) == 0) {
-    out->resize(n);
-    char16_t* d = out->data();
-    for (size_t j = 0; j < n; ++j) {
-      const unsigned char c = static_cast<unsigned char>(p[j]);
-      d[j] = static_cast<char16_t>(c + (static_cast<unsigned char>(c - 'A') < 26 ? 32 : 0));
-    }
-    return;
-  }
+  if (internal::LowerUtf8ToUtf16(text, out)) return;
   *out = internal::Utf8ToUtf16(text);
   internal::JsToLowerCase(out);
 }
@@ -204,9 +190,12 @@ void AppendUInt(uint64_t v, std::string* out) {
 // Math.round(score * 1000) / 1000 as JSON.stringify prints it, written at
 // `q` (room for 32 chars); returns the end.
 char* WriteScore(double score, char* q) {
-  double k = internal::JsRound(score * 1000);
-  if (std::isfinite(k) && std::fabs(k) < 1e15) {
-    int64_t ki = static_cast<int64_t>(k);
+  const double v = score * 1000;
+  if (std::fabs(v) < 1e15) {  // false for NaN and infinities
+    // Math.round without a libm call: floor by truncation, then half up.
+    int64_t ki = static_cast<int64_t>(v);
+    if (static_cast<double>(ki) > v) --ki;
+    if (v - static_cast<double>(ki) >= 0.5) ++ki;
     if (ki == 0) {
       *q++ = '0';
       return q;
@@ -226,10 +215,42 @@ char* WriteScore(double score, char* q) {
     }
     return q;
   }
+  const double k = internal::JsRound(v);
   std::string s;
   internal::AppendJsonNumber(k / 1000, &s);  // "1e+21"-style or "null": at most 24 chars
   std::memcpy(q, s.data(), s.size());
   return q + s.size();
+}
+
+// The output text, written through raw pointers: Room(n) makes room for n
+// more bytes and returns where they go; Done(end) keeps what was written.
+class OutBuf {
+ public:
+  explicit OutBuf(size_t capacity) { s_.resize(capacity); }
+  char* Room(size_t n) {
+    if (len_ + n > s_.size()) s_.resize(std::max(s_.size() * 2, len_ + n));
+    return s_.data() + len_;
+  }
+  void Done(char* end) { len_ = static_cast<size_t>(end - s_.data()); }
+  void Put(std::string_view v) {
+    char* p = Room(v.size());
+    std::memcpy(p, v.data(), v.size());
+    len_ += v.size();
+  }
+  std::string_view View() const { return std::string_view(s_.data(), len_); }
+  std::string Take() {
+    s_.resize(len_);
+    return std::move(s_);
+  }
+
+ private:
+  std::string s_;
+  size_t len_ = 0;
+};
+
+inline char* Copy(char* p, std::string_view v) {
+  std::memcpy(p, v.data(), v.size());
+  return p + v.size();
 }
 
 // JSON string body (no quotes) of a UTF-8 string.
@@ -237,6 +258,63 @@ std::string EscapedBody(std::string_view s) {
   std::string out;
   internal::AppendJsonString(s, &out);
   return out.substr(1, out.size() - 2);
+}
+
+// A token of a string field, found ahead of indexing: its untrimmed slice,
+// its trimmed slice and the hash of the trimmed slice.
+struct Pending {
+  uint32_t start, length;            // raw slice, in units of the lower-cased field
+  uint32_t trim_start, trim_length;  // trimmed token
+  U16Map::Hashed hk;
+};
+
+// Lower-cased, tokenised, trimmed and hashed string fields of a run of
+// documents: the part of indexing that does not depend on earlier documents,
+// so it runs on a helper thread one block ahead of the indexing itself.
+struct Block {
+  size_t doc_begin = 0, doc_end = 0;
+  std::u16string text;          // the lower-cased fields, one after another
+  std::vector<Pending> tokens;  // their tokens
+  struct Slice {
+    uint32_t text_off;
+    uint32_t tok_begin, tok_count;
+  };
+  std::vector<Slice> slices;  // per (document, effective field) of kind kString, in order
+};
+
+// Fills `block` with the string fields `fields` (effective field -> source
+// index) of docs[block->doc_begin, doc_end).
+void PrepareBlock(const std::vector<Document>& docs, const std::vector<size_t>& sources, Block* block,
+                  std::u16string* lower) {
+  block->text.clear();
+  block->tokens.clear();
+  block->slices.clear();
+  for (size_t i = block->doc_begin; i < block->doc_end; ++i) {
+    const Document& d = docs[i];
+    for (size_t src : sources) {
+      if (src >= d.fields.size() || d.fields[src].kind != FieldValue::Kind::kString) continue;
+      LowerText(d.fields[src].text, lower);
+      const uint32_t tok_begin = static_cast<uint32_t>(block->tokens.size());
+      // lunr.tokenizer: the non-empty slices between separators.
+      const char16_t* s = lower->data();
+      const size_t n = lower->size();
+      size_t k = 0;
+      while (k < n) {
+        while (k < n && internal::IsSeparator(s[k])) ++k;
+        if (k == n) break;
+        const size_t start = k;
+        while (k < n && !internal::IsSeparator(s[k])) ++k;
+        std::u16string_view raw(s + start, k - start);
+        std::u16string_view trimmed = internal::Trim(raw);
+        block->tokens.push_back(Pending{static_cast<uint32_t>(start), static_cast<uint32_t>(raw.size()),
+                                        static_cast<uint32_t>(trimmed.data() - s),
+                                        static_cast<uint32_t>(trimmed.size()), U16Map::HashOf(trimmed)});
+      }
+      block->slices.push_back(Block::Slice{static_cast<uint32_t>(block->text.size()), tok_begin,
+                                           static_cast<uint32_t>(block->tokens.size() - tok_begin)});
+      block->text.append(*lower);
+    }
+  }
 }
 
 class Builder {
@@ -248,12 +326,21 @@ class Builder {
  private:
   void SetUpFields();
   void SetUpRefs(const std::vector<Document>& docs);
-  void AddField(uint32_t ref, uint32_t field, const FieldValue* value);
+  void AddField(uint32_t ref, uint32_t field, const FieldValue* value, const char16_t* text, const Pending* tokens,
+                size_t token_count);
+  void AddDocuments(const std::vector<Document>& docs, const Block& block, size_t* slice);
   void AddToken(std::u16string_view raw, uint32_t start, uint32_t index, bool from_array);
   void AddTerm(int32_t term, uint32_t start, uint32_t length, uint32_t index, bool from_array);
   int32_t TermFor(std::u16string_view trimmed);
   int32_t TermFor(std::u16string_view trimmed, const U16Map::Hashed& hk);
   std::string Serialise();
+  void WriteFieldVectors(const std::vector<double>& avg, const std::vector<double>& idf,
+                         const std::vector<std::string>& ref_body, const std::vector<std::string>& field_body,
+                         OutBuf* out);
+  void AppendPostingMetadata(size_t g, size_t fi, const std::vector<uint32_t>& start,
+                             const std::vector<std::pair<uint32_t, uint32_t>>& grouped,
+                             const std::vector<std::string>& ref_body, const std::vector<std::string>& field_body,
+                             std::string* out);
 
   const IndexSpec& spec_;
 
@@ -301,12 +388,6 @@ class Builder {
   bool want_meta_ = false;
 
   std::u16string lower_;
-  struct Pending {
-    uint32_t start, length;            // raw slice
-    uint32_t trim_start, trim_length;  // trimmed token
-    U16Map::Hashed hk;
-  };
-  std::vector<Pending> batch_;
 };
 
 void Builder::SetUpFields() {
@@ -457,39 +538,22 @@ void Builder::AddTerm(int32_t term, uint32_t start, uint32_t length, uint32_t in
   }
 }
 
-void Builder::AddField(uint32_t ref, uint32_t field, const FieldValue* value) {
+void Builder::AddField(uint32_t ref, uint32_t field, const FieldValue* value, const char16_t* s,
+                       const Pending* tokens, size_t m) {
   cur_ref_ = ref;
   cur_field_ = field;
   cur_length_ = 0;
   touched_.clear();
   if (value != nullptr) {
     if (value->kind == FieldValue::Kind::kString) {
-      LowerText(value->text, &lower_);
-      // lunr.tokenizer: the non-empty slices between separators; trimmed
-      // and hashed first, then looked up with the hash-table accesses
-      // prefetched a few tokens ahead.
-      const char16_t* s = lower_.data();
-      const size_t n = lower_.size();
-      batch_.clear();
-      size_t i = 0;
-      while (i < n) {
-        while (i < n && internal::IsSeparator(s[i])) ++i;
-        if (i == n) break;
-        const size_t start = i;
-        while (i < n && !internal::IsSeparator(s[i])) ++i;
-        std::u16string_view raw(s + start, i - start);
-        std::u16string_view trimmed = internal::Trim(raw);
-        batch_.push_back(Pending{static_cast<uint32_t>(start), static_cast<uint32_t>(raw.size()),
-                                 static_cast<uint32_t>(trimmed.data() - s), static_cast<uint32_t>(trimmed.size()),
-                                 U16Map::HashOf(trimmed)});
-      }
+      // The tokens were found and hashed ahead (PrepareBlock); the hash-table
+      // accesses are prefetched a few tokens ahead.
       constexpr size_t kSlotAhead = 8, kKeyAhead = 4;
-      const size_t m = batch_.size();
-      for (size_t j = 0; j < std::min(m, kSlotAhead); ++j) token_map_.PrefetchSlot(batch_[j].hk.hash);
+      for (size_t j = 0; j < std::min(m, kSlotAhead); ++j) token_map_.PrefetchSlot(tokens[j].hk.hash);
       for (size_t j = 0; j < m; ++j) {
-        if (j + kSlotAhead < m) token_map_.PrefetchSlot(batch_[j + kSlotAhead].hk.hash);
-        if (j + kKeyAhead < m) token_map_.PrefetchKey(batch_[j + kKeyAhead].hk.hash);
-        const Pending& p = batch_[j];
+        if (j + kSlotAhead < m) token_map_.PrefetchSlot(tokens[j + kSlotAhead].hk.hash);
+        if (j + kKeyAhead < m) token_map_.PrefetchKey(tokens[j + kKeyAhead].hk.hash);
+        const Pending& p = tokens[j];
         AddTerm(TermFor(std::u16string_view(s + p.trim_start, p.trim_length), p.hk), p.start, p.length,
                 static_cast<uint32_t>(j), false);
       }
@@ -511,6 +575,24 @@ void Builder::AddField(uint32_t ref, uint32_t field, const FieldValue* value) {
   }
 }
 
+void Builder::AddDocuments(const std::vector<Document>& docs, const Block& block, size_t* slice) {
+  const size_t F = fields_.size();
+  for (size_t i = block.doc_begin; i < block.doc_end; ++i) {
+    const Document& d = docs[i];
+    for (size_t f = 0; f < F; ++f) {
+      const size_t src = fields_[f].source;
+      const FieldValue* v = src < d.fields.size() ? &d.fields[src] : nullptr;
+      if (v != nullptr && v->kind == FieldValue::Kind::kString) {
+        const Block::Slice& sl = block.slices[(*slice)++];
+        AddField(doc_ref_[i], static_cast<uint32_t>(f), v, block.text.data() + sl.text_off,
+                 block.tokens.data() + sl.tok_begin, sl.tok_count);
+      } else {
+        AddField(doc_ref_[i], static_cast<uint32_t>(f), v, nullptr, nullptr, 0);
+      }
+    }
+  }
+}
+
 std::string Builder::Build(const std::vector<Document>& docs) {
   SetUpFields();
   SetUpRefs(docs);
@@ -519,15 +601,121 @@ std::string Builder::Build(const std::vector<Document>& docs) {
   field_refs_.assign(refs_.size() * F, FieldRefData{});
   entries_.reserve(docs.size() * 64);
   tf_pairs_.reserve(docs.size() * 64);
-  for (size_t i = 0; i < docs.size(); ++i) {
-    const Document& d = docs[i];
-    for (size_t f = 0; f < F; ++f) {
-      size_t src = fields_[f].source;
-      const FieldValue* v = src < d.fields.size() ? &d.fields[src] : nullptr;
-      AddField(doc_ref_[i], static_cast<uint32_t>(f), v);
+  std::vector<size_t> sources(F);
+  for (size_t f = 0; f < F; ++f) sources[f] = fields_[f].source;
+
+  // Blocks of documents: a helper thread prepares block k+1 (and k+2) while
+  // this thread indexes block k. The memory held is a few blocks, whatever
+  // the corpus size. Without a thread (too few documents, or none could be
+  // started), the same blocks are prepared here, in turn.
+  constexpr size_t kBlockDocs = 128, kSlots = 3;
+  const size_t nblocks = (docs.size() + kBlockDocs - 1) / kBlockDocs;
+  std::array<Block, kSlots> slots;
+  auto prepare = [&](size_t k, std::u16string* lower) {
+    Block& b = slots[k % kSlots];
+    b.doc_begin = k * kBlockDocs;
+    b.doc_end = std::min(docs.size(), b.doc_begin + kBlockDocs);
+    PrepareBlock(docs, sources, &b, lower);
+  };
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t prepared = 0, consumed = 0;
+  bool stop = false;
+  std::thread helper;
+  if (nblocks >= 2) {
+    try {
+      helper = std::thread([&] {
+        std::u16string lower;
+        for (size_t k = 0; k < nblocks; ++k) {
+          {
+            std::unique_lock<std::mutex> lock(mu);
+            cv.wait(lock, [&] { return stop || k < consumed + kSlots; });
+            if (stop) return;
+          }
+          prepare(k, &lower);
+          {
+            std::lock_guard<std::mutex> lock(mu);
+            prepared = k + 1;
+          }
+          cv.notify_all();
+        }
+      });
+    } catch (...) {  // no thread: prepare each block here
     }
   }
+  for (size_t k = 0; k < nblocks; ++k) {
+    if (helper.joinable()) {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return prepared > k; });
+    } else {
+      prepare(k, &lower_);
+    }
+    size_t slice = 0;
+    AddDocuments(docs, slots[k % kSlots], &slice);
+    if (helper.joinable()) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        consumed = k + 1;
+      }
+      cv.notify_all();
+    }
+  }
+  if (helper.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stop = true;
+    }
+    cv.notify_all();
+    helper.join();
+  }
   return Serialise();
+}
+
+void Builder::WriteFieldVectors(const std::vector<double>& avg, const std::vector<double>& idf,
+                                const std::vector<std::string>& ref_body, const std::vector<std::string>& field_body,
+                                OutBuf* outp) {
+  OutBuf& out = *outp;
+  const size_t F = fields_.size();
+  const size_t R = refs_.size();
+  const double k1 = spec_.k1;
+  const double b = spec_.b < 0 ? 0 : (spec_.b > 1 ? 1 : spec_.b);  // Builder#b clamps
+  // Longest "<termIndex>,<score>," pair: 10 digits, 24 for a score, 2 commas.
+  constexpr size_t kPairRoom = 40;
+  for (size_t r = 0; r < R; ++r) {
+    const double doc_boost = ref_boost_[r];
+    for (size_t f = 0; f < F; ++f) {
+      const FieldRefData& fr = field_refs_[r * F + f];
+      char* q = out.Room(field_body[f].size() + ref_body[r].size() + 10 + size_t(fr.tf_count) * kPairRoom);
+      if (r || f) *q++ = ',';
+      *q++ = '[';
+      *q++ = '"';
+      q = Copy(q, field_body[f]);
+      *q++ = '/';
+      q = Copy(q, ref_body[r]);
+      *q++ = '"';
+      *q++ = ',';
+      *q++ = '[';
+      const double fl = fr.length;
+      // k1 * (1 - b + b * (fieldLength / avg)), the same operations as lunr.js:2608.
+      const double norm = k1 * (1 - b + b * (fl / avg[f]));
+      const double field_boost = (fields_[f].boost == 0 || std::isnan(fields_[f].boost)) ? 1 : fields_[f].boost;
+      const std::pair<uint32_t, uint32_t>* pairs = tf_pairs_.data() + fr.tf_begin;
+      for (uint32_t i = 0; i < fr.tf_count; ++i) {
+        const auto [t, tfi] = pairs[i];
+        const double tf = tfi;
+        double score = idf[t] * ((k1 + 1) * tf) / (norm + tf);
+        score *= field_boost;
+        score *= doc_boost;
+        if (i) *q++ = ',';
+        q = std::to_chars(q, q + 12, t).ptr;
+        *q++ = ',';
+        q = WriteScore(score, q);
+      }
+      *q++ = ']';
+      *q++ = ']';
+      out.Done(q);
+    }
+  }
 }
 
 std::string Builder::Serialise() {
@@ -535,8 +723,6 @@ std::string Builder::Serialise() {
   const size_t R = refs_.size();
   const size_t T = terms_.size();
   const double N = static_cast<double>(doc_count_);
-  const double k1 = spec_.k1;
-  const double b = spec_.b < 0 ? 0 : (spec_.b > 1 ? 1 : spec_.b);  // Builder#b clamps
 
   // Average field lengths over the (unique) field refs.
   std::vector<double> avg(F, 0);
@@ -565,50 +751,28 @@ std::string Builder::Serialise() {
   std::vector<std::string> field_body(F);
   for (size_t f = 0; f < F; ++f) field_body[f] = EscapedBody(fields_[f].name);
 
-  std::string out;
-  out.reserve(tf_pairs_.size() * 14 + entries_.size() * 16 + ref_bytes * (F + 8) + T * 32 +
-              occs_.size() * 16 + 1024);
-  out += "{\"version\":\"2.3.9\",\"fields\":[";
+  // The field vectors are written on a helper thread (when one can be
+  // started) while this thread writes the inverted index; the two texts
+  // are joined at the end.
+  OutBuf head(tf_pairs_.size() * 12 + ref_bytes * (F + 2) + 1024);
+  head.Put("{\"version\":\"2.3.9\",\"fields\":[");
   for (size_t f = 0; f < F; ++f) {
-    if (f) out.push_back(',');
-    out.push_back('"');
-    out += field_body[f];
-    out.push_back('"');
+    if (f) head.Put(",");
+    head.Put("\"");
+    head.Put(field_body[f]);
+    head.Put("\"");
   }
-  out += "],\"fieldVectors\":[";
-  bool first = true;
-  for (size_t r = 0; r < R; ++r) {
-    for (size_t f = 0; f < F; ++f) {
-      const FieldRefData& fr = field_refs_[r * F + f];
-      if (!first) out.push_back(',');
-      first = false;
-      out += "[\"";
-      out += field_body[f];
-      out.push_back('/');
-      out += ref_body[r];
-      out += "\",[";
-      const double fl = fr.length;
-      // k1 * (1 - b + b * (fieldLength / avg)), the same operations as lunr.js:2608.
-      const double norm = k1 * (1 - b + b * (fl / avg[f]));
-      const double field_boost = (fields_[f].boost == 0 || std::isnan(fields_[f].boost)) ? 1 : fields_[f].boost;
-      const double doc_boost = ref_boost_[r];
-      for (uint32_t i = 0; i < fr.tf_count; ++i) {
-        const auto& [t, tfi] = tf_pairs_[fr.tf_begin + i];
-        const double tf = tfi;
-        double score = idf[t] * ((k1 + 1) * tf) / (norm + tf);
-        score *= field_boost;
-        score *= doc_boost;
-        char buf[64];
-        char* q = buf;
-        if (i) *q++ = ',';
-        q = std::to_chars(q, q + 12, t).ptr;
-        *q++ = ',';
-        q = WriteScore(score, q);
-        out.append(buf, static_cast<size_t>(q - buf));
-      }
-      out += "]]";
+  head.Put("],\"fieldVectors\":[");
+  auto write_vectors = [&] { WriteFieldVectors(avg, idf, ref_body, field_body, &head); };
+  std::thread helper;
+  if (R * F >= 256) {
+    try {
+      helper = std::thread(write_vectors);
+    } catch (...) {  // no thread: written below
     }
   }
+  if (!helper.joinable()) write_vectors();
+  OutBuf out(entries_.size() * 16 + T * 32 + occs_.size() * 16 + 1024);
 
   // Group posting entries by (term, field), keeping creation (= add) order.
   std::vector<uint32_t> start(T * F + 1, 0);
@@ -652,90 +816,141 @@ std::string Builder::Serialise() {
 
   // `,"<field>":` per posting key and `,"<ref>":{}` per ref (metadata-free entry).
   std::vector<std::string> key_json(posting_keys_.size());
-  for (size_t k = 0; k < posting_keys_.size(); ++k) key_json[k] = ",\"" + posting_keys_[k] + "\":";
+  size_t keys_bytes = 0;
+  for (size_t k = 0; k < posting_keys_.size(); ++k) {
+    key_json[k] = ",\"" + posting_keys_[k] + "\":";
+    keys_bytes += key_json[k].size() + 2;
+  }
   std::vector<std::string> ref_entry(R);
-  for (size_t r = 0; r < R; ++r) ref_entry[r] = ",\"" + ref_body[r] + "\":{}";
+  size_t max_ref_entry = 0;
+  for (size_t r = 0; r < R; ++r) {
+    ref_entry[r] = ",\"" + ref_body[r] + "\":{}";
+    max_ref_entry = std::max(max_ref_entry, ref_entry[r].size());
+  }
 
-  out += "],\"invertedIndex\":[";
+  out.Put("],\"invertedIndex\":[");
+  std::string scratch;
   for (size_t si = 0; si < T; ++si) {
     const uint32_t t = sorted[si];
-    out.append(si ? ",[" : "[");
-    internal::AppendJsonString16(terms_[t], &out);
-    out += ",{";
+    const std::u16string& term = terms_[t];
+    const size_t term_entries = start[size_t(t) * F + F] - start[size_t(t) * F];
+    // Room for the term (at most 6 bytes per unit escaped), every key, the
+    // `_index` value and every metadata-free entry.
+    char* q = out.Room(term.size() * 6 + 8 + keys_bytes + 12 + term_entries * max_ref_entry);
+    if (si) *q++ = ',';
+    *q++ = '[';
+    *q++ = '"';
+    {
+      // Terms are nearly always printable ASCII without quotes or backslashes.
+      size_t j = 0;
+      for (; j < term.size(); ++j) {
+        const char16_t c = term[j];
+        if (c >= 0x80 || c < 0x20 || c == u'"' || c == u'\\') break;
+        q[j] = static_cast<char>(c);
+      }
+      if (j == term.size()) {
+        q += j;
+      } else {
+        scratch.clear();
+        internal::AppendJsonString16(term, &scratch);
+        q = Copy(q, std::string_view(scratch).substr(1, scratch.size() - 2));
+      }
+    }
+    *q++ = '"';
+    *q++ = ',';
+    *q++ = '{';
     for (size_t k = 0; k < posting_keys_.size(); ++k) {
       const std::string_view key = key_json[k];
-      out.append(k ? key : key.substr(1));
+      q = Copy(q, k ? key : key.substr(1));
       const int fi = posting_key_field_[k];
       if (fi < 0) {
-        AppendUInt(t, &out);
+        q = std::to_chars(q, q + 12, t).ptr;
         continue;
       }
       const size_t g = size_t(t) * F + static_cast<size_t>(fi);
-      out.push_back('{');
+      *q++ = '{';
       if (meta_keys_.empty()) {
         for (uint32_t j = start[g]; j < start[g + 1]; ++j) {
           const std::string_view e = ref_entry[grouped[j].first];
-          out.append(j != start[g] ? e : e.substr(1));
+          q = Copy(q, j != start[g] ? e : e.substr(1));
         }
-        out.push_back('}');
+        *q++ = '}';
         continue;
       }
-      for (uint32_t j = start[g]; j < start[g + 1]; ++j) {
-        const auto [ref, occ_head] = grouped[j];
-        if (j != start[g]) out.push_back(',');
-        out.push_back('"');
-        out += ref_body[ref];
-        out += "\":{";
-        for (size_t m = 0; m < meta_keys_.size(); ++m) {
-          if (m) out.push_back(',');
-          internal::AppendJsonString(meta_keys_[m].first, &out);
-          out += ":[";
-          bool firstv = true;
-          for (uint32_t o = occ_head; o != kNone; o = occs_[o].next) {
-            const Occurrence& oc = occs_[o];
-            for (int rep = 0; rep < meta_keys_[m].second; ++rep) {
-              if (!firstv) out.push_back(',');
-              firstv = false;
-              switch (meta_kinds_[m]) {
-                case MetaKey::kPosition:
-                  if (oc.from_array) {
-                    out += "null";
-                  } else {
-                    out.push_back('[');
-                    AppendUInt(oc.start, &out);
-                    out.push_back(',');
-                    AppendUInt(oc.length, &out);
-                    out.push_back(']');
-                  }
-                  break;
-                case MetaKey::kIndex:
-                  if (oc.from_array) {
-                    out += "null";
-                  } else {
-                    AppendUInt(oc.index, &out);
-                  }
-                  break;
-                case MetaKey::kFields:
-                  out += "[\"";
-                  out += field_body[static_cast<size_t>(fi)];
-                  out += "\"]";
-                  break;
-                case MetaKey::kOther:
-                  out += "null";
-                  break;
-              }
-            }
-          }
-          out.push_back(']');
-        }
-        out.push_back('}');
-      }
-      out.push_back('}');
+      scratch.clear();
+      AppendPostingMetadata(g, static_cast<size_t>(fi), start, grouped, ref_body, field_body, &scratch);
+      out.Done(q);
+      out.Put(scratch);
+      q = out.Room(keys_bytes + 16);
+      *q++ = '}';
     }
-    out += "}]";
+    *q++ = '}';
+    *q++ = ']';
+    out.Done(q);
   }
-  out += "],\"pipeline\":[\"stemmer\"]}";
-  return out;
+  out.Put("],\"pipeline\":[\"stemmer\"]}");
+  if (helper.joinable()) helper.join();
+  std::string text = head.Take();
+  text.append(out.View());
+  return text;
+}
+
+// The refs of one posting (term, field) with their metadata, without braces.
+void Builder::AppendPostingMetadata(size_t g, size_t fi, const std::vector<uint32_t>& start,
+                                    const std::vector<std::pair<uint32_t, uint32_t>>& grouped,
+                                    const std::vector<std::string>& ref_body,
+                                    const std::vector<std::string>& field_body, std::string* outp) {
+  std::string& out = *outp;
+  for (uint32_t j = start[g]; j < start[g + 1]; ++j) {
+    const auto [ref, occ_head] = grouped[j];
+    if (j != start[g]) out.push_back(',');
+    out.push_back('"');
+    out += ref_body[ref];
+    out += "\":{";
+    for (size_t m = 0; m < meta_keys_.size(); ++m) {
+      if (m) out.push_back(',');
+      internal::AppendJsonString(meta_keys_[m].first, &out);
+      out += ":[";
+      bool firstv = true;
+      for (uint32_t o = occ_head; o != kNone; o = occs_[o].next) {
+        const Occurrence& oc = occs_[o];
+        for (int rep = 0; rep < meta_keys_[m].second; ++rep) {
+          if (!firstv) out.push_back(',');
+          firstv = false;
+          switch (meta_kinds_[m]) {
+            case MetaKey::kPosition:
+              if (oc.from_array) {
+                out += "null";
+              } else {
+                out.push_back('[');
+                AppendUInt(oc.start, &out);
+                out.push_back(',');
+                AppendUInt(oc.length, &out);
+                out.push_back(']');
+              }
+              break;
+            case MetaKey::kIndex:
+              if (oc.from_array) {
+                out += "null";
+              } else {
+                AppendUInt(oc.index, &out);
+              }
+              break;
+            case MetaKey::kFields:
+              out += "[\"";
+              out += field_body[fi];
+              out += "\"]";
+              break;
+            case MetaKey::kOther:
+              out += "null";
+              break;
+          }
+        }
+      }
+      out.push_back(']');
+    }
+    out.push_back('}');
+  }
 }
 
 }  // namespace

@@ -27,6 +27,12 @@ std::string SanitizeUtf8(std::string_view s);
 // locale, final sigma), in place.
 void JsToLowerCase(std::u16string* s);
 
+// UTF-8 -> lower-cased UTF-16 in one pass (Utf8ToUtf16 + JsToLowerCase), for
+// text whose non-ASCII code points are all in ranges without context-free
+// surprises (U+0080-00FF, U+2000-206F, U+20A0-20CF, U+FFFD). Returns false,
+// with *out unspecified, when another code point occurs.
+bool LowerUtf8ToUtf16(std::string_view text, std::u16string* out);
+
 // JavaScript Number.prototype.toString() (radix 10): shortest round-trip
 // digits, "1e+21", "1.5e-7", "0" for -0, "NaN", "Infinity".
 std::string JsNumberToString(double v);

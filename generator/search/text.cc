@@ -137,15 +137,21 @@ std::string Utf16ToUtf8(std::u16string_view s) {
 
 std::string SanitizeUtf8(std::string_view s) {
   size_t i = 0;
-  // Fast path: skip ASCII eight bytes at a time.
-  while (i + 8 <= s.size()) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    if (w & 0x8080808080808080ull) break;
-    i += 8;
-  }
   bool ok = true;
   while (i < s.size()) {
+    // Fast path: skip ASCII eight bytes at a time, then byte by byte.
+    if (i + 8 <= s.size()) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if ((w & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
     size_t before = i;
     uint32_t cp = DecodeOne(s, &i);
     if (cp == 0xFFFD) {
@@ -162,6 +168,45 @@ std::string SanitizeUtf8(std::string_view s) {
   i = 0;
   while (i < s.size()) AppendCodePointUtf8(DecodeOne(s, &i), &out);
   return out;
+}
+
+bool LowerUtf8ToUtf16(std::string_view text, std::u16string* out) {
+  const size_t n = text.size();
+  const char* p = text.data();
+  out->resize(n);  // never more UTF-16 units than UTF-8 bytes
+  char16_t* d = out->data();
+  size_t i = 0;
+  while (i < n) {
+    if (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if ((w & 0x8080808080808080ull) == 0) {
+        for (int j = 0; j < 8; ++j) {
+          const unsigned char c = static_cast<unsigned char>(w >> (8 * j));
+          d[j] = static_cast<char16_t>(c + (static_cast<unsigned char>(c - 'A') < 26 ? 32 : 0));
+        }
+        d += 8;
+        i += 8;
+        continue;
+      }
+    }
+    const unsigned char c = static_cast<unsigned char>(p[i]);
+    if (c < 0x80) {
+      *d++ = static_cast<char16_t>(c + (static_cast<unsigned char>(c - 'A') < 26 ? 32 : 0));
+      ++i;
+      continue;
+    }
+    uint32_t cp = DecodeOne(text, &i);
+    if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) {
+      cp += 0x20;  // Latin-1 capitals: the only mapping in the ranges handled here
+    } else if (!((cp >= 0x80 && cp <= 0xFF) || (cp >= 0x2000 && cp <= 0x206F) ||
+                 (cp >= 0x20A0 && cp <= 0x20CF) || cp == 0xFFFD)) {
+      return false;  // may have a case mapping (or be context-dependent): use ICU
+    }
+    *d++ = static_cast<char16_t>(cp);
+  }
+  out->resize(static_cast<size_t>(d - out->data()));
+  return true;
 }
 
 void JsToLowerCase(std::u16string* s) {
