@@ -226,9 +226,11 @@ char* WriteScore(double score, char* q) {
 // more bytes and returns where they go; Done(end) keeps what was written.
 class OutBuf {
  public:
-  explicit OutBuf(size_t capacity) { s_.resize(capacity); }
+  // `capacity` is reserved (address space only); the string is resized as
+  // it fills, so memory pages are only touched when written.
+  explicit OutBuf(size_t capacity) { s_.reserve(capacity); }
   char* Room(size_t n) {
-    if (len_ + n > s_.size()) s_.resize(std::max(s_.size() * 2, len_ + n));
+    if (len_ + n > s_.size()) s_.resize(std::max(len_ + n, std::min(s_.capacity(), s_.size() + (size_t(1) << 16))));
     return s_.data() + len_;
   }
   void Done(char* end) { len_ = static_cast<size_t>(end - s_.data()); }
@@ -298,17 +300,32 @@ void PrepareBlock(const std::vector<Document>& docs, const std::vector<size_t>& 
       // lunr.tokenizer: the non-empty slices between separators.
       const char16_t* s = lower->data();
       const size_t n = lower->size();
+      // The trimmer (lunr.trimmer) is applied on the way: the trimmed token
+      // runs from the first to the last word unit ([A-Za-z0-9_]) of the slice.
       size_t k = 0;
       while (k < n) {
         while (k < n && internal::IsSeparator(s[k])) ++k;
         if (k == n) break;
         const size_t start = k;
-        while (k < n && !internal::IsSeparator(s[k])) ++k;
-        std::u16string_view raw(s + start, k - start);
-        std::u16string_view trimmed = internal::Trim(raw);
-        block->tokens.push_back(Pending{static_cast<uint32_t>(start), static_cast<uint32_t>(raw.size()),
-                                        static_cast<uint32_t>(trimmed.data() - s),
-                                        static_cast<uint32_t>(trimmed.size()), U16Map::HashOf(trimmed)});
+        size_t first = n, last = 0;
+        for (; k < n; ++k) {
+          const char16_t c = s[k];
+          if (c < 0x80) {
+            const uint8_t cls = internal::kAsciiClass[c];
+            if (cls & 1) break;
+            if (cls & 2) {
+              if (first == n) first = k;
+              last = k;
+            }
+          } else if (internal::IsSeparator(c)) {
+            break;
+          }
+        }
+        const size_t trim_start = first == n ? start : first;
+        const size_t trim_length = first == n ? 0 : last + 1 - first;
+        block->tokens.push_back(Pending{static_cast<uint32_t>(start), static_cast<uint32_t>(k - start),
+                                        static_cast<uint32_t>(trim_start), static_cast<uint32_t>(trim_length),
+                                        U16Map::HashOf(std::u16string_view(s + trim_start, trim_length))});
       }
       block->slices.push_back(Block::Slice{static_cast<uint32_t>(block->text.size()), tok_begin,
                                            static_cast<uint32_t>(block->tokens.size() - tok_begin)});
@@ -568,7 +585,8 @@ void Builder::AddField(uint32_t ref, uint32_t field, const FieldValue* value, co
   fr.length = cur_length_;
   fr.tf_begin = static_cast<uint32_t>(tf_pairs_.size());
   fr.tf_count = static_cast<uint32_t>(touched_.size());
-  std::sort(touched_.begin(), touched_.end());  // lunr.Vector#insert keeps elements sorted by index
+  // In first-occurrence order; WriteFieldVectors sorts them by term index
+  // (lunr.Vector#insert keeps elements sorted), off this thread.
   for (uint32_t t : touched_) {
     tf_pairs_.push_back({t, tf_scratch_[t]});
     tf_scratch_[t] = 0;
@@ -699,7 +717,9 @@ void Builder::WriteFieldVectors(const std::vector<double>& avg, const std::vecto
       // k1 * (1 - b + b * (fieldLength / avg)), the same operations as lunr.js:2608.
       const double norm = k1 * (1 - b + b * (fl / avg[f]));
       const double field_boost = (fields_[f].boost == 0 || std::isnan(fields_[f].boost)) ? 1 : fields_[f].boost;
-      const std::pair<uint32_t, uint32_t>* pairs = tf_pairs_.data() + fr.tf_begin;
+      std::pair<uint32_t, uint32_t>* pairs = tf_pairs_.data() + fr.tf_begin;
+      std::sort(pairs, pairs + fr.tf_count,
+                [](const auto& x, const auto& y) { return x.first < y.first; });  // terms are distinct
       for (uint32_t i = 0; i < fr.tf_count; ++i) {
         const auto [t, tfi] = pairs[i];
         const double tf = tfi;
@@ -754,7 +774,10 @@ std::string Builder::Serialise() {
   // The field vectors are written on a helper thread (when one can be
   // started) while this thread writes the inverted index; the two texts
   // are joined at the end.
-  OutBuf head(tf_pairs_.size() * 12 + ref_bytes * (F + 2) + 1024);
+  // `head` gets room for the inverted index too, which is appended to it
+  // at the end without moving it.
+  const size_t inverted_estimate = entries_.size() * 16 + T * 32 + occs_.size() * 16 + 1024;
+  OutBuf head(tf_pairs_.size() * 14 + ref_bytes * (F + 2) + 1024 + inverted_estimate);
   head.Put("{\"version\":\"2.3.9\",\"fields\":[");
   for (size_t f = 0; f < F; ++f) {
     if (f) head.Put(",");
@@ -772,7 +795,7 @@ std::string Builder::Serialise() {
     }
   }
   if (!helper.joinable()) write_vectors();
-  OutBuf out(entries_.size() * 16 + T * 32 + occs_.size() * 16 + 1024);
+  OutBuf out(inverted_estimate);
 
   // Group posting entries by (term, field), keeping creation (= add) order.
   std::vector<uint32_t> start(T * F + 1, 0);
