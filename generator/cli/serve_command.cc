@@ -78,15 +78,16 @@ void PrintBuild(const serve::BuildEvent& ev, bool quiet) {
   }
   if (quiet) return;
   if (ev.initial) {
-    std::fprintf(stderr, "built %zu pages in memory in %.2f s; %zu warning(s)\n", ev.pages, ev.seconds,
-                 diags.WarningCount());
+    std::fprintf(stderr, "built %zu pages in memory in %.2f s (pipeline %.2f s); %zu warning(s)\n", ev.pages,
+                 ev.seconds, ev.pipeline_seconds, diags.WarningCount());
     return;
   }
   std::string kinds;
   for (auto k : ev.kinds) kinds += std::string(kinds.empty() ? "" : "+") + serve::ChangeKindName(k);
-  std::fprintf(stderr, "%s change (%s%s): rebuilt %zu pages in %.2f s (epoch %llu)\n", kinds.c_str(),
-               ev.first_change.c_str(), ev.changes > 1 ? (" and " + std::to_string(ev.changes - 1) + " more").c_str() : "",
-               ev.pages, ev.seconds, static_cast<unsigned long long>(ev.epoch));
+  std::string more = ev.changes > 1 ? " and " + std::to_string(ev.changes - 1) + " more" : "";
+  std::fprintf(stderr, "%s change (%s%s): rebuilt %zu pages in %.2f s (pipeline %.2f s), epoch %llu\n", kinds.c_str(),
+               ev.first_change.c_str(), more.c_str(), ev.pages, ev.seconds, ev.pipeline_seconds,
+               static_cast<unsigned long long>(ev.epoch));
 }
 
 }  // namespace

@@ -117,7 +117,8 @@ struct BuildEvent {
   bool initial = false;
   bool ok = false;                 // a new site is being served
   uint64_t epoch = 0;              // of the site now served (0: none yet)
-  double seconds = 0;
+  double seconds = 0;               // the whole rebuild, as seen by the server
+  double pipeline_seconds = 0;      // of which pipeline::Build
   std::set<ChangeKind> kinds;      // what changed (empty for the initial build)
   std::string first_change;        // one changed path, for the log
   size_t changes = 0;

@@ -233,6 +233,7 @@ struct DevServer::Impl {
       pipeline::BuildReport report;
       ev.status = pipeline::Build(config, opts, &report, &ev.diagnostics);
       ev.pages = report.pages;
+      for (const auto& [stage, seconds] : report.timings) ev.pipeline_seconds += seconds;
     }
     SnapshotBriefings();
     std::shared_ptr<std::map<std::string, std::string>> etags;
@@ -466,6 +467,7 @@ core::Status DevServer::Start() {
 
   size_t threads = m.o.workers + m.o.max_event_streams;
   m.http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  m.http.set_tcp_nodelay(true);  // headers and body are separate writes: no Nagle/delayed-ACK stall
   m.http.set_payload_max_length(64 * 1024);
   m.http.set_keep_alive_max_count(100);
   m.http.set_keep_alive_timeout(2);
