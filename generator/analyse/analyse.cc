@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <cstdio>
+#include <memory>
+#include <unordered_map>
 #ifdef DOSSIER_ANALYSE_TIMING
 #include <ctime>
 #include <sys/resource.h>
@@ -59,10 +62,39 @@ void AnalyseOne(const Document& doc, const AnalyseOptions& o, Work* w) {
   w->terms = CountTerms(title, texts, words);
 }
 
+std::string CacheKey(const Document& d) {
+  std::string text = d.id;
+  text += '\0';
+  text += d.title;
+  for (const auto& p : d.paragraphs) {
+    text += '\0';
+    text += p;
+  }
+  return core::HashHex(text) + ":" + std::to_string(text.size());
+}
+
+std::string OptionsKey(const AnalyseOptions& o) {
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "%.17g/%d/%d/%d", o.summary_ratio, o.summary_sentences, o.key_points_min,
+                o.key_points_max);
+  return buf;
+}
+
 }  // namespace
 
+struct AnalysisCache::Impl {
+  std::string options_key;
+  std::unordered_map<std::string, std::shared_ptr<const Work>> entries;
+  size_t hits = 0, misses = 0;
+};
+
+AnalysisCache::AnalysisCache() : impl_(std::make_unique<Impl>()) {}
+AnalysisCache::~AnalysisCache() = default;
+size_t AnalysisCache::hits() const { return impl_->hits; }
+size_t AnalysisCache::misses() const { return impl_->misses; }
+
 std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const AnalyseOptions& options,
-                                     core::Diagnostics* diagnostics) {
+                                     core::Diagnostics* diagnostics, AnalysisCache* cache) {
 #ifdef DOSSIER_ANALYSE_TIMING
   auto t0 = std::clock();
 #endif
@@ -78,7 +110,33 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
     }
   }
   std::vector<Work> work(n);
-  ParallelFor(n, options.threads, [&](int k) { AnalyseOne(docs[order[k]], options, &work[k]); });
+  if (cache == nullptr) {
+    ParallelFor(n, options.threads, [&](int k) { AnalyseOne(docs[order[k]], options, &work[k]); });
+  } else {
+    AnalysisCache::Impl& c = *cache->impl_;
+    if (c.options_key != OptionsKey(options)) {
+      c.entries.clear();
+      c.options_key = OptionsKey(options);
+    }
+    std::vector<std::string> keys(n);
+    std::vector<int> todo;
+    for (int k = 0; k < n; ++k) {
+      keys[k] = CacheKey(docs[order[k]]);
+      auto it = c.entries.find(keys[k]);
+      if (it != c.entries.end()) work[k] = *it->second;
+      else todo.push_back(k);
+    }
+    ParallelFor(static_cast<int>(todo.size()), options.threads,
+                [&](int t) { AnalyseOne(docs[order[todo[t]]], options, &work[todo[t]]); });
+    c.hits = n - todo.size();
+    c.misses = todo.size();
+    std::unordered_map<std::string, std::shared_ptr<const Work>> next;
+    for (int k = 0; k < n; ++k) {
+      auto it = c.entries.find(keys[k]);
+      next[keys[k]] = it != c.entries.end() ? it->second : std::make_shared<const Work>(work[k]);
+    }
+    c.entries = std::move(next);  // documents that are gone leave the cache
+  }
   STAGE("per-document");
   if (diagnostics != nullptr) {
     for (int k = 0; k < n; ++k) {

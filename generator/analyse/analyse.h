@@ -5,6 +5,7 @@
 // Returned data owns all its strings.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -74,9 +75,31 @@ struct ArticleAnalysis {
   std::vector<Related> related;       // best first, ties by id
 };
 
+// Keeps the per-document part of the analysis (sentences, ranking, key
+// points, entities, quotes, term counts) between calls, keyed by the
+// document's id and text, so a rebuild re-analyses only changed documents;
+// the corpus-wide steps (merging, keyphrase weights, related) always run.
+// The output is identical with or without a cache. Thread-compatible: one
+// Analyse() at a time per cache.
+class AnalysisCache {
+ public:
+  AnalysisCache();
+  ~AnalysisCache();
+  AnalysisCache(const AnalysisCache&) = delete;
+  AnalysisCache& operator=(const AnalysisCache&) = delete;
+  size_t hits() const;    // documents served from the cache by the last call
+  size_t misses() const;  // documents analysed by the last call
+  struct Impl;
+
+ private:
+  friend std::vector<struct ArticleAnalysis> Analyse(const std::vector<Document>&, const AnalyseOptions&,
+                                                     core::Diagnostics*, AnalysisCache*);
+  std::unique_ptr<Impl> impl_;
+};
+
 // Analyses every document; the result is in the order of `docs`.
 std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const AnalyseOptions& options,
-                                     core::Diagnostics* diagnostics);
+                                     core::Diagnostics* diagnostics, AnalysisCache* cache = nullptr);
 
 // Lower-level entry points (also used by tests and incremental rebuilds).
 std::vector<std::string> SplitSentences(const std::string& paragraph);

@@ -138,7 +138,7 @@ Status LoadAndAnalyse(const config::SiteConfig& config, const BuildOptions& opti
   std::vector<analyse::Document> docs;
   docs.reserve(articles->size());
   for (const auto& a : *articles) docs.push_back({a.id, a.title, a.paragraphs});
-  *analyses = analyse::Analyse(docs, AnalyseOptionsFrom(config), diagnostics);
+  *analyses = analyse::Analyse(docs, AnalyseOptionsFrom(config), diagnostics, options.analysis_cache);
   return Status::Ok();
 }
 

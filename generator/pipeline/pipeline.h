@@ -33,6 +33,9 @@ struct BuildOptions {
   // When set, the site is rendered into this map (site path -> bytes)
   // instead of the output folder; nothing is swapped on disk.
   std::map<std::string, std::string>* memory_site = nullptr;
+  // Kept across builds by long-running callers (serve): unchanged articles
+  // are not analysed again. The output is the same with or without it.
+  analyse::AnalysisCache* analysis_cache = nullptr;
   // Called as work advances: stage name, items done, items in the stage.
   // May be called from worker threads (never concurrently).
   std::function<void(const char* stage, size_t done, size_t total)> progress;

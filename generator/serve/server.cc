@@ -164,6 +164,7 @@ struct DevServer::Impl {
   pipeline::BuildOptions options;
   fs::path briefings_dir;                       // absolute
   std::map<std::string, std::string> briefings;  // absolute path -> hash, as the last build left them
+  analyse::AnalysisCache analysis_cache;         // unchanged articles are not analysed again
 
   void Log(const std::string& line) {
     if (o.log) o.log(line);
@@ -230,6 +231,7 @@ struct DevServer::Impl {
       opts.write_site = true;
       opts.force = false;
       opts.inject_html = LiveReloadSnippet(next_epoch);
+      opts.analysis_cache = &analysis_cache;
       pipeline::BuildReport report;
       ev.status = pipeline::Build(config, opts, &report, &ev.diagnostics);
       ev.pages = report.pages;
