@@ -625,8 +625,11 @@ std::string Builder::Build(const std::vector<Document>& docs) {
   // Blocks of documents: a helper thread prepares block k+1 (and k+2) while
   // this thread indexes block k. The memory held is a few blocks, whatever
   // the corpus size. Without a thread (too few documents, or none could be
-  // started), the same blocks are prepared here, in turn.
-  constexpr size_t kBlockDocs = 128, kSlots = 3;
+  // started), the same blocks are prepared here, in turn. Blocks are an
+  // eighth of the documents, 32 to 512: few hand-overs between the threads
+  // (each may wait for a time slice on a busy machine), a few MB each.
+  constexpr size_t kSlots = 3;
+  const size_t kBlockDocs = std::clamp<size_t>(docs.size() / 8, 32, 512);
   const size_t nblocks = (docs.size() + kBlockDocs - 1) / kBlockDocs;
   std::array<Block, kSlots> slots;
   auto prepare = [&](size_t k, std::u16string* lower) {
