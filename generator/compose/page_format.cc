@@ -21,15 +21,51 @@ std::string FormatScore(double s) {
   return r;
 }
 
-void EmitList(YAML::Emitter& e, const char* key, const std::vector<std::string>& items) {
-  if (items.empty()) return;
-  e << YAML::Key << key << YAML::Value << YAML::BeginSeq;
-  for (const auto& s : items) e << s;
-  e << YAML::EndSeq;
+// Front matter is written by hand, not with YAML::Emitter (28% of a build's
+// instructions went to its regex-based scalar analysis): every string is a
+// YAML double-quoted scalar, which any YAML reader takes literally.
+std::string Quote(const std::string& v) {
+  std::string out = "\"";
+  for (size_t i = 0; i < v.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(v[i]);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02X", c);
+          out += buf;
+        } else if (c == 0xC2 && i + 1 < v.size() && static_cast<unsigned char>(v[i + 1]) == 0x85) {
+          out += "\\u0085";  // NEL (yaml-cpp decodes "\\N" to a lone byte)
+          ++i;
+        } else if (c == 0xE2 && i + 2 < v.size() && static_cast<unsigned char>(v[i + 1]) == 0x80 &&
+                   (static_cast<unsigned char>(v[i + 2]) == 0xA8 || static_cast<unsigned char>(v[i + 2]) == 0xA9)) {
+          out += static_cast<unsigned char>(v[i + 2]) == 0xA8 ? "\\L" : "\\P";  // line/paragraph separators
+          i += 2;
+        } else if (c == 0xEF && i + 2 < v.size() && static_cast<unsigned char>(v[i + 1]) == 0xBB &&
+                   static_cast<unsigned char>(v[i + 2]) == 0xBF) {
+          out += "\\uFEFF";
+          i += 2;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
 }
 
-void EmitStr(YAML::Emitter& e, const char* key, const std::string& v) {
-  if (!v.empty()) e << YAML::Key << key << YAML::Value << v;
+void EmitList(std::string* out, const char* key, const std::vector<std::string>& items) {
+  if (items.empty()) return;
+  *out += std::string(key) + ":\n";
+  for (const auto& s : items) *out += "  - " + Quote(s) + "\n";
+}
+
+void EmitStr(std::string* out, const char* key, const std::string& v) {
+  if (!v.empty()) *out += std::string(key) + ": " + Quote(v) + "\n";
 }
 
 std::string KindKey(const std::string& kind) {
@@ -61,77 +97,64 @@ bool BlankHash(const std::string& text, std::string* blanked, std::string* recor
 }  // namespace
 
 std::string Serialize(const Page& p, bool generated) {
-  YAML::Emitter e;
-  e.SetIndent(2);
-  e << YAML::BeginMap;
-  EmitStr(e, "title", p.title);
-  if (p.title_derived) e << YAML::Key << "title_derived" << YAML::Value << true;
-  EmitStr(e, "slug", p.slug);
-  EmitStr(e, "date", p.date);
-  EmitStr(e, "byline", p.byline);
-  EmitStr(e, "byline_url", p.byline_url);
-  EmitStr(e, "source_url", p.source_url);
-  EmitStr(e, "publisher", p.publisher);
-  EmitStr(e, "description", p.description);
-  if (p.menu) e << YAML::Key << "menu" << YAML::Value << true;
-  if (p.weight) e << YAML::Key << "weight" << YAML::Value << p.weight;
-  EmitList(e, "tags", p.tags);
-  EmitList(e, "summary", p.summary);
+  std::string e;
+  e.reserve(4096 + p.body.size() / 2);
+  EmitStr(&e, "title", p.title);
+  if (p.title_derived) e += "title_derived: true\n";
+  EmitStr(&e, "slug", p.slug);
+  EmitStr(&e, "date", p.date);
+  EmitStr(&e, "byline", p.byline);
+  EmitStr(&e, "byline_url", p.byline_url);
+  EmitStr(&e, "source_url", p.source_url);
+  EmitStr(&e, "publisher", p.publisher);
+  EmitStr(&e, "description", p.description);
+  if (p.menu) e += "menu: true\n";
+  if (p.weight) e += "weight: " + std::to_string(p.weight) + "\n";
+  EmitList(&e, "tags", p.tags);
+  EmitList(&e, "summary", p.summary);
   if (!p.key_points.empty()) {
-    e << YAML::Key << "key_points" << YAML::Value << YAML::BeginSeq;
-    for (const auto& k : p.key_points)
-      e << YAML::BeginMap << YAML::Key << "text" << YAML::Value << k.text << YAML::Key << "anchor" << YAML::Value
-        << k.anchor << YAML::EndMap;
-    e << YAML::EndSeq;
+    e += "key_points:\n";
+    for (const auto& k : p.key_points) e += "  - text: " + Quote(k.text) + "\n    anchor: " + Quote(k.anchor) + "\n";
   }
   if (!p.entities.empty()) {
-    e << YAML::Key << "entities" << YAML::Value << YAML::BeginMap;
+    e += "entities:\n";
     for (const char* kind : {"person", "organisation", "place", "other"}) {
       bool any = false;
       for (const auto& x : p.entities) {
         if (x.kind != kind) continue;
-        if (!any) e << YAML::Key << KindKey(kind) << YAML::Value << YAML::BeginSeq;
+        if (!any) e += "  " + KindKey(kind) + ":\n";
         any = true;
-        e << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << x.name;
-        if (!x.slug.empty()) e << YAML::Key << "slug" << YAML::Value << x.slug;
-        e << YAML::Key << "count" << YAML::Value << x.count << YAML::EndMap;
+        e += "    - {name: " + Quote(x.name);
+        if (!x.slug.empty()) e += ", slug: " + Quote(x.slug);
+        e += ", count: " + std::to_string(x.count) + "}\n";
       }
-      if (any) e << YAML::EndSeq;
     }
-    e << YAML::EndMap;
   }
-  EmitList(e, "keyphrases", p.keyphrases);
+  EmitList(&e, "keyphrases", p.keyphrases);
   if (!p.quotes.empty()) {
-    e << YAML::Key << "quotes" << YAML::Value << YAML::BeginSeq;
+    e += "quotes:\n";
     for (const auto& q : p.quotes)
-      e << YAML::BeginMap << YAML::Key << "speaker" << YAML::Value << q.speaker << YAML::Key << "text" << YAML::Value
-        << q.text << YAML::Key << "anchor" << YAML::Value << q.anchor << YAML::EndMap;
-    e << YAML::EndSeq;
+      e += "  - speaker: " + Quote(q.speaker) + "\n    text: " + Quote(q.text) + "\n    anchor: " + Quote(q.anchor) + "\n";
   }
   if (!p.related.empty()) {
-    e << YAML::Key << "related" << YAML::Value << YAML::BeginSeq;
+    e += "related:\n";
     for (const auto& r : p.related) {
-      e << YAML::BeginMap << YAML::Key << "slug" << YAML::Value << r.slug << YAML::Key << "title" << YAML::Value
-        << r.title << YAML::Key << "score" << YAML::Value << FormatScore(r.score);
+      e += "  - slug: " + Quote(r.slug) + "\n    title: " + Quote(r.title) + "\n    score: " + FormatScore(r.score) + "\n";
       if (!r.shared.empty()) {
-        e << YAML::Key << "shared" << YAML::Value << YAML::Flow << YAML::BeginSeq;
-        for (const auto& s : r.shared) e << s;
-        e << YAML::EndSeq;
+        e += "    shared: [";
+        for (size_t k = 0; k < r.shared.size(); ++k) e += (k ? ", " : "") + Quote(r.shared[k]);
+        e += "]\n";
       }
-      e << YAML::EndMap;
     }
-    e << YAML::EndSeq;
   }
-  EmitList(e, "notes", p.notes);
-  EmitStr(e, "seed", p.seed);
-  EmitStr(e, "seed_hash", p.seed_hash);
-  e << YAML::EndMap;
+  EmitList(&e, "notes", p.notes);
+  EmitStr(&e, "seed", p.seed);
+  EmitStr(&e, "seed_hash", p.seed_hash);
   std::string out = "---\n";
   if (generated)
     out += "# Generated by Dossier from seeds/" + p.seed +
            ". Edit freely: a hand-edited briefing is kept as it is\n# (rebuild with --force to regenerate it).\n";
-  out += e.c_str();
-  out += "\n";
+  out += e;
   if (generated) out += std::string(kHashKey) + kZeroHash + "\n";
   out += "---\n\n" + p.body;
   if (!out.empty() && out.back() != '\n') out += '\n';

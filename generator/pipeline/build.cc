@@ -180,10 +180,12 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
   for (const auto& a : articles) ctx.articles[a.id] = {a.slug, a.title};
   std::vector<compose::Page> pages;
   pages.reserve(articles.size());
-  for (size_t i = 0; i < articles.size(); ++i) {
-    pages.push_back(compose::ComposeBriefing(articles[i], analyses[i], ctx));
-    if (options.progress && i % 64 == 0) options.progress("compose", i, articles.size());
-  }
+  pages.resize(articles.size());
+  st = ParallelFor(articles.size(), config.threads, [&](size_t i) {
+    pages[i] = compose::ComposeBriefing(articles[i], analyses[i], ctx);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
   // The pages now carry what rendering needs; free the rest early.
   std::vector<ingest::Article>().swap(articles);
   std::vector<analyse::ArticleAnalysis>().swap(analyses);

@@ -82,35 +82,50 @@ Status WriteBriefings(const fs::path& content_dir, std::vector<compose::Page>* p
   fs::create_directories(dir, ec);
   if (ec) return Status::Io("cannot create folder: " + ec.message(), {core::GenericString(dir)});
   std::set<std::string> live;
-  for (auto& page : *pages) {
-    if (core::InterruptRequested()) return core::Interrupted();  // between whole files only
+  for (const auto& page : *pages) live.insert(fs::path(page.rel_path).filename().string());
+  // Each page: serialise, compare with the file, write unless it is the
+  // user's. Pages are independent, so this runs on all cores; diagnostics
+  // are sorted before printing, so their order does not depend on threads.
+  std::mutex mutex;
+  std::vector<char> keep(pages->size(), 1);
+  std::atomic<size_t> written{0}, kept{0};
+  Status st = ParallelFor(pages->size(), 0, [&](size_t i) -> Status {
+    const compose::Page& page = (*pages)[i];
     fs::path file = content_dir / page.rel_path;
     std::string display = core::GenericString(file);
-    live.insert(file.filename().string());
     std::string text = compose::Serialize(page, true);
     std::string old;
-    bool exists = fs::exists(file, ec) && core::ReadFile(file, &old).ok();
+    std::error_code fec;
+    bool exists = fs::exists(file, fec) && core::ReadFile(file, &old).ok();
     if (exists && old != text) {
       compose::FileState state = compose::ClassifyFile(old);
       if (state != compose::FileState::kGenerated && !force) {
+        std::lock_guard<std::mutex> lock(mutex);
         diags->Warn({display}, std::string(state == compose::FileState::kHandEdited ? "edited by hand" : "not written by Dossier") +
                                    "; kept as it is (run 'dossier build --force' to regenerate it, a backup is kept)");
-        ++report->briefings_kept;
-        continue;
+        ++kept;
+        keep[i] = 0;
+        return Status::Ok();
       }
       if (state != compose::FileState::kGenerated) {
-        Status st = core::WriteFileAtomic(fs::path(display + ".bak"), old);
-        if (!st.ok()) return st;
+        Status bst = core::WriteFileAtomic(fs::path(display + ".bak"), old);
+        if (!bst.ok()) return bst;
+        std::lock_guard<std::mutex> lock(mutex);
         diags->Warn({display}, "hand edits replaced by --force; previous version saved as " + display + ".bak");
       }
     }
     if (!exists || old != text) {
-      Status st = core::WriteFileAtomic(file, text);
-      if (!st.ok()) return st;
-      ++report->briefings_written;
+      Status wst = core::WriteFileAtomic(file, text);
+      if (!wst.ok()) return wst;
+      ++written;
     }
-    (*current)[page.rel_path] = std::move(page);
-  }
+    return Status::Ok();
+  });
+  report->briefings_written += written;
+  report->briefings_kept += kept;
+  if (!st.ok()) return st;
+  for (size_t i = 0; i < pages->size(); ++i)
+    if (keep[i]) (*current)[(*pages)[i].rel_path] = std::move((*pages)[i]);
   // Generated briefings whose seed is gone are removed; hand-edited ones stay.
   std::vector<fs::path> stale;
   for (const auto& e : fs::directory_iterator(dir, ec))

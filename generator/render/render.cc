@@ -26,7 +26,7 @@ data ToData(const Value& v) {
     }
     case Value::Kind::kObject: {
       data obj = data::type::object;
-      for (const auto& [k, item] : v.fields()) obj.set(k, ToData(item));
+      for (const auto& [k, item] : v.fields()) obj[k] = ToData(item);  // moved in, not deep-copied
       return obj;
     }
   }
