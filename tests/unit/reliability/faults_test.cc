@@ -229,6 +229,7 @@ TEST_CASE("reliability: SIGINT or SIGTERM mid-build exits 130, no half-written s
         REQUIRE(RunDossier("build -q", t.path()).exit_code == 0);
         auto site_before = Tree(t / "site");
         AddArticles(t / "seeds", 2000);
+        fs::remove(t / ".dossier.lock");  // not held: the first build has ended
         pid_t pid = StartBuild(t.path(), t / "err");
         auto start = std::chrono::steady_clock::now();
         if (during_render) {
@@ -237,7 +238,13 @@ TEST_CASE("reliability: SIGINT or SIGTERM mid-build exits 130, no half-written s
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
           REQUIRE(HasTempSite(t.path()));
         } else {
-          std::this_thread::sleep_for(std::chrono::milliseconds(300));
+          // Wait for the build to take its lock (the handler is installed
+          // by then; a signal before that ends the process before it has
+          // written anything), then signal during ingest/analysis.
+          while (!fs::exists(t / ".dossier.lock") && std::chrono::steady_clock::now() - start < std::chrono::seconds(60))
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+          REQUIRE(fs::exists(t / ".dossier.lock"));
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
         REQUIRE(kill(pid, sig) == 0);
         auto signalled = std::chrono::steady_clock::now();
