@@ -102,7 +102,12 @@ std::string HeadingSlug(const std::string& text) {
   return s == "untitled" ? "section" : s;
 }
 
-void InsertBefore(cmark_node* at, cmark_node* n) { cmark_node_insert_before(at, n); }
+// cmark refuses children a parent cannot hold (a custom inline in a GFM
+// table cell): the node was never attached, so it is freed here (it leaked,
+// found by fuzz_markdown) and that anchor is dropped.
+void InsertBefore(cmark_node* at, cmark_node* n) {
+  if (!cmark_node_insert_before(at, n)) cmark_node_free(n);
+}
 
 // Splits text nodes that carry anchor placeholders.
 void ExpandAnchors(cmark_node* text) {

@@ -6,6 +6,7 @@
 
 #include "compose/compose.h"
 #include "ingest/ingest.h"
+#include "markdown/markdown.h"
 #include "support/test_support.h"
 
 using dossier::test::ReadFileOrDie;
@@ -42,4 +43,16 @@ TEST_CASE("reliability: fuzz regression: page front matter read through yaml-cpp
   CHECK(b.entities[0].name == "Ana Lopez");
   CHECK(b.entities[0].count == 2);
   CHECK(b.entities[1].name == "Geneva");
+}
+
+TEST_CASE("reliability: fuzz regression: an anchor cmark cannot place (table cell) is freed, not leaked",
+          "[reliability][fuzz-regression]") {
+  // LeakSanitizer (fuzz_markdown): the custom-inline anchor node that
+  // cmark_node_insert_before refused inside a GFM table cell was never freed.
+  std::string text = ReadFileOrDie(SourcePath("tests/fuzz/regressions/markdown-anchor-in-table-cell.md"));
+  auto r = dossier::markdown::Render(text, {});
+  CHECK(r.html.find("<table>") != std::string::npos);
+  CHECK(r.html.find("x ") != std::string::npos);
+  CHECK(r.html.find(" y") != std::string::npos);
+  CHECK(r.html.find("{#") == std::string::npos);
 }
