@@ -8,33 +8,8 @@
 namespace dossier::compose {
 namespace {
 
-// Markdown escaping for article text (kept in sync with markdown::EscapeText;
-// compose must not depend on the markdown module).
-std::string Esc(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 8);
-  for (char c : text) {
-    switch (c) {
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '>': case '&':
-      case '|': case '~': case '{': case '}': case '#': case '!':
-        out += '\\';
-        out += c;
-        break;
-      case '\n': out += ' '; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-// Escapes the start of a line so it cannot open a block (list, heading...).
-std::string EscLineStart(std::string s) {
-  if (!s.empty() && (s[0] == '-' || s[0] == '+' || s[0] == '=')) s.insert(0, "\\");
-  size_t d = 0;
-  while (d < s.size() && std::isdigit(static_cast<unsigned char>(s[d]))) ++d;
-  if (d > 0 && d < s.size() && (s[d] == '.' || s[d] == ')')) s.insert(d, "\\");
-  return s;
-}
+std::string Esc(std::string_view text) { return core::EscapeMarkdownInline(text); }
+std::string EscLineStart(std::string s) { return core::EscapeMarkdownLineStart(std::move(s)); }
 
 // A link destination that survives spaces and parentheses; characters that
 // cannot appear in one are percent-encoded.

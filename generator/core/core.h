@@ -123,6 +123,14 @@ size_t EditDistance(std::string_view a, std::string_view b);
 std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
 // Stable 64-bit FNV-1a as 16 lower-case hex digits.
 std::string HashHex(std::string_view data);
+// Appends code point `cp` (<= U+10FFFF) encoded as UTF-8.
+void AppendUtf8(std::string* out, uint32_t cp);
+// Backslash-escapes every character Markdown could turn into markup
+// (emphasis, links, HTML, code, tables, Dossier's {#id} anchors), so the
+// text shows literally; newlines become spaces.
+std::string EscapeMarkdownInline(std::string_view text);
+// Escapes what would open a block at the start of a line ("- ", "1. ").
+std::string EscapeMarkdownLineStart(std::string text);
 // Escapes &, <, >, " and ' for HTML text and attributes.
 std::string HtmlEscape(std::string_view s);
 

@@ -7,7 +7,7 @@
 namespace dossier::core {
 namespace {
 
-void AppendUtf8(std::string& out, uint32_t cp) {
+void AppendUtf8Ref(std::string& out, uint32_t cp) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);
   } else if (cp < 0x800) {
@@ -79,9 +79,9 @@ std::string Windows1252ToUtf8(std::string_view s) {
       out += ch;
     } else if (c < 0xA0) {
       uint16_t cp = kCp1252High[c - 0x80];
-      AppendUtf8(out, cp ? cp : 0xFFFD);
+      AppendUtf8Ref(out, cp ? cp : 0xFFFD);
     } else {
-      AppendUtf8(out, c);
+      AppendUtf8Ref(out, c);
     }
   }
   return out;
@@ -98,12 +98,12 @@ std::string Utf16ToUtf8(std::string_view b, bool big_endian) {
     if (u >= 0xD800 && u <= 0xDBFF && i + 3 < b.size()) {
       uint32_t v = unit(i + 2);
       if (v >= 0xDC00 && v <= 0xDFFF) {
-        AppendUtf8(out, 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00));
+        AppendUtf8Ref(out, 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00));
         i += 2;
         continue;
       }
     }
-    AppendUtf8(out, (u >= 0xD800 && u <= 0xDFFF) ? 0xFFFD : u);
+    AppendUtf8Ref(out, (u >= 0xD800 && u <= 0xDFFF) ? 0xFFFD : u);
   }
   return out;
 }
@@ -276,6 +276,33 @@ std::string HashHex(std::string_view data) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
+}
+
+void AppendUtf8(std::string* out, uint32_t cp) { AppendUtf8Ref(*out, cp); }
+
+std::string EscapeMarkdownInline(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (char c : text) {
+    switch (c) {
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '>': case '&':
+      case '|': case '~': case '{': case '}': case '#': case '!':
+        out += '\\';
+        out += c;
+        break;
+      case '\n': out += ' '; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string EscapeMarkdownLineStart(std::string s) {
+  if (!s.empty() && (s[0] == '-' || s[0] == '+' || s[0] == '=')) s.insert(0, "\\");
+  size_t d = 0;
+  while (d < s.size() && s[d] >= '0' && s[d] <= '9') ++d;
+  if (d > 0 && d < s.size() && (s[d] == '.' || s[d] == ')')) s.insert(d, "\\");
+  return s;
 }
 
 std::string HtmlEscape(std::string_view s) {

@@ -232,25 +232,7 @@ RenderedMarkdown Render(const std::string& markdown, const MarkdownOptions& opti
 }
 
 std::string EscapeText(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 8);
-  for (char c : text) {
-    switch (c) {
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '>': case '&':
-      case '|': case '~': case '{': case '}': case '#': case '!':
-        out += '\\';
-        out += c;
-        break;
-      case '\n': out += ' '; break;
-      default: out += c;
-    }
-  }
-  // A line starting "1." or "-" would become a list.
-  if (!out.empty() && (out[0] == '-' || out[0] == '+' || out[0] == '=')) out.insert(0, "\\");
-  size_t d = 0;
-  while (d < out.size() && out[d] >= '0' && out[d] <= '9') ++d;
-  if (d > 0 && d < out.size() && (out[d] == '.' || out[d] == ')')) out.insert(d, "\\");
-  return out;
+  return core::EscapeMarkdownLineStart(core::EscapeMarkdownInline(text));
 }
 
 }  // namespace dossier::markdown
