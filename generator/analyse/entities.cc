@@ -12,14 +12,6 @@ namespace dossier::analyse::internal {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string o(s);
-  for (char& c : o) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return o;
-}
-
 bool IsConnector(const std::string& w) {
   return w == "of" || w == "de" || w == "du" || w == "al" || w == "bin" || w == "van" || w == "von" ||
          w == "der" || w == "la" || w == "le" || w == "da" || w == "di" || w == "del" || w == "&" || w == "and";
@@ -76,7 +68,7 @@ bool LowerTitleBefore(const std::vector<Word>& ws, size_t i, std::string_view s)
       "economist", "professor", "general", "envoy", "ambassador", "senator", "governor", "mayor", "premier",
       "chancellor", "winger", "skipper", "forward", "keeper", "rapper", "director-general", "founder",
       "editor", "writer", "author", "presenter", "host", "comedian", "designer", "producer", "judge", "officer"};
-  return kRoles.count(Lower(p.text)) > 0;
+  return kRoles.count(core::ToLowerAscii(p.text)) > 0;
 }
 
 bool IsMonth(const std::string& w) {
@@ -154,7 +146,7 @@ DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std
           at_start = false;
           continue;
         }
-        if (g.common_caps.count(t) || (at_start && (g.stop.count(Lower(t)) || lower_words.count(Lower(t))))) {
+        if (g.common_caps.count(t) || (at_start && (g.stop.count(core::ToLowerAscii(t)) || lower_words.count(core::ToLowerAscii(t))))) {
           ++b;
           at_start = false;
           continue;
@@ -492,10 +484,10 @@ DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std
   }
   for (size_t k = 0; k < out.entities.size(); ++k) {
     const Entity& e = out.entities[k];
-    for (const std::string& v : e.variants) out.lookup.emplace(Lower(v), static_cast<int>(k));
+    for (const std::string& v : e.variants) out.lookup.emplace(core::ToLowerAscii(v), static_cast<int>(k));
     if (e.kind == "person") {
       size_t sp = e.name.rfind(' ');
-      if (sp != std::string::npos) out.lookup.emplace(Lower(e.name.substr(sp + 1)), static_cast<int>(k));
+      if (sp != std::string::npos) out.lookup.emplace(core::ToLowerAscii(e.name.substr(sp + 1)), static_cast<int>(k));
     }
   }
   return out;

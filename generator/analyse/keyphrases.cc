@@ -12,14 +12,6 @@ namespace dossier::analyse::internal {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string o(s);
-  for (char& c : o) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return o;
-}
-
 bool ContentWord(const Word& w, const Gazetteer& g) {
   if (w.has_digit) {
     // "S-400" is content; bare numbers are not.
@@ -29,7 +21,7 @@ bool ContentWord(const Word& w, const Gazetteer& g) {
     }
     if (!letter) return false;
   }
-  std::string l = Lower(w.text);
+  std::string l = core::ToLowerAscii(w.text);
   if (l.size() < 2 && !w.upper) return false;
   if (g.stop.count(l)) return false;
   return true;
@@ -69,7 +61,7 @@ TermCounts CountTerms(const std::string& title, const std::vector<std::string>& 
         std::string key;
         for (size_t len = 1; len <= 3 && a + len <= e; ++len) {
           if (len > 1) key.push_back(' ');
-          key += Lower(ws[a + len - 1].text);
+          key += core::ToLowerAscii(ws[a + len - 1].text);
           phrases[key]++;
         }
       }
@@ -100,7 +92,7 @@ std::vector<Keyphrase> PickKeyphrases(const TermCounts& tc, const std::unordered
   std::unordered_set<std::string> fragments, whole;
   for (const Entity& e : entities) {
     for (const std::string& v : e.variants) {
-      std::string l = Lower(v);
+      std::string l = core::ToLowerAscii(v);
       if (e.kind != "person") whole.insert(l);
       std::vector<std::string> toks;
       size_t pos = 0;

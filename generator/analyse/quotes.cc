@@ -11,14 +11,6 @@ namespace dossier::analyse::internal {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string o(s);
-  for (char& c : o) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return o;
-}
-
 struct Span {
   size_t open = 0;   // byte offset of the first quoted byte
   size_t close = 0;  // byte offset just after the last quoted byte
@@ -81,7 +73,7 @@ std::vector<Span> FindSpans(const std::string& p) {
 }
 
 bool IsPronoun(const std::string& w) {
-  std::string l = Lower(w);
+  std::string l = core::ToLowerAscii(w);
   return l == "he" || l == "she";
 }
 
@@ -109,7 +101,7 @@ std::vector<Quote> ExtractQuotes(const std::vector<Sentence>& sentences, const D
         if (j > k) name.push_back(' ');
         name += ws[j].text;
       }
-      auto it = ents.lookup.find(Lower(name));
+      auto it = ents.lookup.find(core::ToLowerAscii(name));
       if (it != ents.lookup.end()) return ents.entities[it->second].name;
     }
     std::string name;
@@ -228,7 +220,7 @@ std::vector<Quote> ExtractQuotes(const std::vector<Sentence>& sentences, const D
           int verb = -1;
           for (size_t w = 0; w < ws.size(); ++w) {
             if (g.speech_verbs.count(ws[w].text) ||
-                (ws[w].text == "to" && w > 0 && Lower(ws[w - 1].text) == "according")) {
+                (ws[w].text == "to" && w > 0 && core::ToLowerAscii(ws[w - 1].text) == "according")) {
               verb = static_cast<int>(w);
             }
           }
@@ -253,7 +245,7 @@ std::vector<Quote> ExtractQuotes(const std::vector<Sentence>& sentences, const D
               } else if (verb > 0 && IsPronoun(ws[verb - 1].text)) {
                 speaker = person_before(sb);
                 found = true;
-              } else if (verb > 0 && Lower(ws[verb - 1].text) == "to" && verb + 1 < static_cast<int>(ws.size())) {
+              } else if (verb > 0 && core::ToLowerAscii(ws[verb - 1].text) == "to" && verb + 1 < static_cast<int>(ws.size())) {
                 // 'according to X'
                 size_t b = verb + 1, e = b;
                 while (e < ws.size() && ws[e].upper) ++e;
