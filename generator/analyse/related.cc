@@ -245,10 +245,12 @@ std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& d
         q[k] += w;
       }
       int m = std::min<int>(tu.smooth_k, first[d].size());
+      const double scale = m > 0 ? tu.smooth / m : 0.0;
+      double* qd = q.data();
       for (int j = 0; j < m; ++j) {
-        for (auto& [k, w] : vec[first[d][j].second]) {
-          if (q[k] == 0) qk.push_back(k);
-          q[k] += tu.smooth * w / m;
+        for (const auto& [k, w] : vec[first[d][j].second]) {
+          if (qd[k] == 0) qk.push_back(k);
+          qd[k] += scale * w;
         }
       }
       std::sort(qk.begin(), qk.end());

@@ -221,6 +221,7 @@ int Run(int argc, char** argv) {
   serve->add_option("--base-path", sf.base_path, "Serve the site under this path, as it will be hosted (e.g. /sub/)");
   serve->add_flag("--open", sf.open, "Open the site in a browser (xdg-open)");
   serve->add_flag("--poll", sf.poll, "Watch by polling instead of inotify");
+  serve->add_flag("--timings", sf.timings, "Print the time of each stage of every rebuild");
 
   std::string index_docs, index_out;
   CLI::App* index = app.add_subcommand("index", "Build a lunr 2.3.9 index from a documents file (lunr oracle format)");

@@ -37,6 +37,7 @@ struct ServeFlags {
   std::string base_path = "/";
   bool open = false;
   bool poll = false;
+  bool timings = false;
 };
 int RunServe(const CommonFlags& flags, const ServeFlags& serve);
 

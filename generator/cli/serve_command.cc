@@ -67,7 +67,7 @@ void OpenBrowser(const std::string& url, bool quiet) {
   }).detach();
 }
 
-void PrintBuild(const serve::BuildEvent& ev, bool quiet) {
+void PrintBuild(const serve::BuildEvent& ev, bool quiet, bool timings) {
   core::Diagnostics diags = ev.diagnostics;
   PrintDiagnostics(&diags, quiet);
   if (!ev.ok) {
@@ -80,6 +80,8 @@ void PrintBuild(const serve::BuildEvent& ev, bool quiet) {
   if (ev.initial) {
     std::fprintf(stderr, "built %zu pages in memory in %.2f s (pipeline %.2f s); %zu warning(s)\n", ev.pages,
                  ev.seconds, ev.pipeline_seconds, diags.WarningCount());
+    if (timings)
+      for (const auto& [stage, seconds] : ev.timings) std::fprintf(stderr, "  %-18s %8.3f s\n", stage.c_str(), seconds);
     return;
   }
   std::string kinds;
@@ -88,6 +90,8 @@ void PrintBuild(const serve::BuildEvent& ev, bool quiet) {
   std::fprintf(stderr, "%s change (%s%s): rebuilt %zu pages in %.2f s (pipeline %.2f s), epoch %llu\n", kinds.c_str(),
                ev.first_change.c_str(), more.c_str(), ev.pages, ev.seconds, ev.pipeline_seconds,
                static_cast<unsigned long long>(ev.epoch));
+  if (timings)
+    for (const auto& [stage, seconds] : ev.timings) std::fprintf(stderr, "  %-18s %8.3f s\n", stage.c_str(), seconds);
 }
 
 }  // namespace
@@ -125,7 +129,8 @@ int RunServe(const CommonFlags& f, const ServeFlags& s) {
     return core::Status::Ok();
   };
   bool quiet = f.quiet;
-  o.on_build = [quiet](const serve::BuildEvent& ev) { PrintBuild(ev, quiet); };
+  bool timings = s.timings;
+  o.on_build = [quiet, timings](const serve::BuildEvent& ev) { PrintBuild(ev, quiet, timings); };
   o.log = [quiet](const std::string& line) {
     if (!quiet) std::fprintf(stderr, "%s\n", line.c_str());
   };

@@ -123,6 +123,24 @@ size_t EditDistance(std::string_view a, std::string_view b);
 std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
 // Stable 64-bit FNV-1a as 16 lower-case hex digits.
 std::string HashHex(std::string_view data);
+
+// A fast 64-bit fingerprint of a sequence of values, for in-process caches
+// (a memo keyed by everything a result depends on). Not stable across
+// builds of Dossier: never write it to disk.
+class Fingerprint {
+ public:
+  Fingerprint& Add(std::string_view s);
+  Fingerprint& Add(uint64_t v);
+  Fingerprint& Add(int v) { return Add(static_cast<uint64_t>(static_cast<int64_t>(v))); }
+  Fingerprint& Add(bool v) { return Add(static_cast<uint64_t>(v ? 1 : 2)); }
+  Fingerprint& Add(const char* s) { return Add(std::string_view(s)); }
+  Fingerprint& Add(const std::string& s) { return Add(std::string_view(s)); }
+  Fingerprint& Add(double v);
+  uint64_t value() const { return h_; }
+
+ private:
+  uint64_t h_ = 0x9e3779b97f4a7c15ULL;
+};
 // Appends code point `cp` (<= U+10FFFF) encoded as UTF-8.
 void AppendUtf8(std::string* out, uint32_t cp);
 // Backslash-escapes every character Markdown could turn into markup

@@ -1,3 +1,5 @@
+#include <functional>
+#include <cstring>
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -276,6 +278,33 @@ std::string HashHex(std::string_view data) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
+}
+
+namespace {
+uint64_t Mix64(uint64_t x) {  // the splitmix64 finaliser
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+}  // namespace
+
+Fingerprint& Fingerprint::Add(std::string_view s) {
+  h_ = Mix64(h_ ^ std::hash<std::string_view>{}(s));
+  h_ = Mix64(h_ + s.size());
+  return *this;
+}
+
+Fingerprint& Fingerprint::Add(uint64_t v) {
+  h_ = Mix64(h_ ^ Mix64(v + 0x632be59bd9b4e019ULL));
+  return *this;
+}
+
+Fingerprint& Fingerprint::Add(double v) {
+  uint64_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
+  return Add(bits);
 }
 
 void AppendUtf8(std::string* out, uint32_t cp) { AppendUtf8Ref(*out, cp); }

@@ -5,7 +5,9 @@
 // One bad file never stops the others: it becomes a diagnostic.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -49,12 +51,28 @@ struct IngestOptions {
 bool ParseArticle(std::string_view bytes, const std::string& rel_path, const std::string& display_path,
                   const IngestOptions& options, Article* article, core::Diagnostics* diagnostics);
 
+// Kept between LoadArticles calls by a long-running caller (serve): a file
+// whose size, modification time, inode and change time are all unchanged
+// is not read or parsed again; its article and messages are replayed.
+struct LoadCache {
+  struct Entry {
+    uint64_t stamp = 0;  // fingerprint of size, mtime, ctime, inode
+    std::string display;
+    bool parsed = false;  // false: the file was skipped
+    Article article;      // before AssignUniqueSlugs
+    core::Diagnostics diagnostics;
+  };
+  std::string options_key;
+  std::map<std::string, Entry> entries;  // by path relative to seeds/
+};
+
 // Reads every .txt and .md file under `seeds_dir` (recursively, sorted by
 // path; hidden files and symlinks leading outside are skipped with a
 // warning), assigns unique slugs, and returns the articles sorted by id.
 // Fails only when `seeds_dir` itself cannot be read.
 core::Status LoadArticles(const std::filesystem::path& seeds_dir, const IngestOptions& options,
-                          std::vector<Article>* articles, core::Diagnostics* diagnostics);
+                          std::vector<Article>* articles, core::Diagnostics* diagnostics,
+                          LoadCache* cache = nullptr);
 
 // Makes slugs unique: the first article (by id) keeps its slug, later ones
 // get "-2", "-3", ...

@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <map>
 #include <regex>
@@ -99,8 +101,46 @@ void AssignUniqueSlugs(std::vector<Article>* articles) {
   }
 }
 
+namespace {
+
+uint64_t Stamp(const fs::path& p) {
+  struct stat st;
+  if (::stat(p.c_str(), &st) != 0) return 0;
+  return core::Fingerprint()
+      .Add(static_cast<uint64_t>(st.st_size))
+      .Add(static_cast<uint64_t>(st.st_mtim.tv_sec))
+      .Add(static_cast<uint64_t>(st.st_mtim.tv_nsec))
+      .Add(static_cast<uint64_t>(st.st_ctim.tv_sec))
+      .Add(static_cast<uint64_t>(st.st_ctim.tv_nsec))
+      .Add(static_cast<uint64_t>(st.st_ino))
+      .Add(static_cast<uint64_t>(st.st_dev))
+      .value();
+}
+
+// Reads and parses one file: false when it is skipped (with a message).
+bool LoadOne(const fs::path& abs, const std::string& rel, const std::string& display, const IngestOptions& options,
+             Article* a, core::Diagnostics* diagnostics) {
+  std::error_code ec;
+  std::string bytes;
+  uintmax_t size = fs::file_size(abs, ec);
+  if (!ec && size > options.max_file_bytes) {
+    diagnostics->Warn({display}, "skipped: " + std::to_string(size >> 20) + " MiB is over the " +
+                                     std::to_string(options.max_file_bytes >> 20) +
+                                     " MiB limit for one article (ingest.max_article_mb)");
+    return false;
+  }
+  core::Status st = core::ReadFile(abs, &bytes);
+  if (!st.ok()) {
+    diagnostics->Warn({display}, "skipped: " + st.message());
+    return false;
+  }
+  return ParseArticle(bytes, rel, display, options, a, diagnostics);
+}
+
+}  // namespace
+
 core::Status LoadArticles(const fs::path& seeds_dir, const IngestOptions& options, std::vector<Article>* articles,
-                          core::Diagnostics* diagnostics) {
+                          core::Diagnostics* diagnostics, LoadCache* cache) {
   std::error_code ec;
   if (!fs::is_directory(seeds_dir, ec))
     return core::Status::NotFound("seeds folder not found (use --seeds DIR)", {core::GenericString(seeds_dir)});
@@ -137,24 +177,36 @@ core::Status LoadArticles(const fs::path& seeds_dir, const IngestOptions& option
   }
   std::sort(files.begin(), files.end());
   std::map<std::string, std::string> id_owner;
+  std::string options_key = std::to_string(options.max_file_bytes) + " " + core::GenericString(seeds_dir);
+  if (cache != nullptr && cache->options_key != options_key) {
+    cache->entries.clear();
+    cache->options_key = options_key;
+  }
+  std::map<std::string, LoadCache::Entry> next;
   for (const auto& [rel, abs] : files) {
     if (core::InterruptRequested()) return core::Interrupted();
     std::string display = core::GenericString(seeds_dir / rel);
-    std::string bytes;
-    uintmax_t size = fs::file_size(abs, ec);
-    if (!ec && size > options.max_file_bytes) {
-      diagnostics->Warn({display}, "skipped: " + std::to_string(size >> 20) + " MiB is over the " +
-                                       std::to_string(options.max_file_bytes >> 20) +
-                                       " MiB limit for one article (ingest.max_article_mb)");
-      continue;
-    }
-    core::Status st = core::ReadFile(abs, &bytes);
-    if (!st.ok()) {
-      diagnostics->Warn({display}, "skipped: " + st.message());
-      continue;
-    }
     Article a;
-    if (!ParseArticle(bytes, rel, display, options, &a, diagnostics)) continue;
+    bool parsed;
+    if (cache != nullptr) {
+      uint64_t stamp = Stamp(abs);
+      auto it = cache->entries.find(rel);
+      LoadCache::Entry e;
+      if (stamp != 0 && it != cache->entries.end() && it->second.stamp == stamp && it->second.display == display) {
+        e = std::move(it->second);
+      } else {
+        e.stamp = stamp;
+        e.display = display;
+        e.parsed = LoadOne(abs, rel, display, options, &e.article, &e.diagnostics);
+      }
+      diagnostics->Append(e.diagnostics);
+      parsed = e.parsed;
+      if (parsed) a = e.article;
+      next.emplace(rel, std::move(e));
+    } else {
+      parsed = LoadOne(abs, rel, display, options, &a, diagnostics);
+    }
+    if (!parsed) continue;
     auto [pos, inserted] = id_owner.emplace(a.id, rel);
     if (!inserted) {
       diagnostics->Warn({display}, "skipped: same id '" + a.id + "' as " + pos->second + " (rename one of them)");
@@ -162,6 +214,7 @@ core::Status LoadArticles(const fs::path& seeds_dir, const IngestOptions& option
     }
     articles->push_back(std::move(a));
   }
+  if (cache != nullptr) cache->entries = std::move(next);
   std::sort(articles->begin(), articles->end(), [](const Article& x, const Article& y) { return x.id < y.id; });
   AssignUniqueSlugs(articles);
   return core::Status::Ok();

@@ -13,20 +13,6 @@ namespace {
 
 using core::Status;
 
-class Timer {
- public:
-  explicit Timer(BuildReport* r) : report_(r), start_(std::chrono::steady_clock::now()) {}
-  void Lap(const char* stage) {
-    auto now = std::chrono::steady_clock::now();
-    report_->timings.emplace_back(stage, std::chrono::duration<double>(now - start_).count());
-    start_ = now;
-  }
-
- private:
-  BuildReport* report_;
-  std::chrono::steady_clock::time_point start_;
-};
-
 // Holds an exclusive lock on <project>/.dossier.lock for the whole build.
 class BuildLock {
  public:
@@ -128,17 +114,33 @@ analyse::AnalyseOptions AnalyseOptionsFrom(const config::SiteConfig& c) {
   return a;
 }
 
+namespace {
+
+Status Ingest(const config::SiteConfig& config, const BuildOptions& options, std::vector<ingest::Article>* articles,
+              core::Diagnostics* diagnostics) {
+  ingest::IngestOptions io;
+  io.max_file_bytes = static_cast<size_t>(config.max_article_mb) << 20;
+  return ingest::LoadArticles(options.seeds_dir, io, articles, diagnostics,
+                              options.cache ? &options.cache->impl().seeds : nullptr);
+}
+
+std::vector<analyse::ArticleAnalysis> AnalyseArticles(const config::SiteConfig& config, const BuildOptions& options,
+                                                      const std::vector<ingest::Article>& articles,
+                                                      core::Diagnostics* diagnostics) {
+  std::vector<analyse::Document> docs;
+  docs.reserve(articles.size());
+  for (const auto& a : articles) docs.push_back({a.id, a.title, a.paragraphs});
+  return analyse::Analyse(docs, AnalyseOptionsFrom(config), diagnostics, options.cache ? &options.cache->impl().analysis : nullptr);
+}
+
+}  // namespace
+
 Status LoadAndAnalyse(const config::SiteConfig& config, const BuildOptions& options,
                       std::vector<ingest::Article>* articles, std::vector<analyse::ArticleAnalysis>* analyses,
                       core::Diagnostics* diagnostics) {
-  ingest::IngestOptions io;
-  io.max_file_bytes = static_cast<size_t>(config.max_article_mb) << 20;
-  Status st = ingest::LoadArticles(options.seeds_dir, io, articles, diagnostics);
+  Status st = Ingest(config, options, articles, diagnostics);
   if (!st.ok()) return st;
-  std::vector<analyse::Document> docs;
-  docs.reserve(articles->size());
-  for (const auto& a : *articles) docs.push_back({a.id, a.title, a.paragraphs});
-  *analyses = analyse::Analyse(docs, AnalyseOptionsFrom(config), diagnostics, options.analysis_cache);
+  *analyses = AnalyseArticles(config, options, *articles, diagnostics);
   return Status::Ok();
 }
 
@@ -165,11 +167,13 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
   if (options.progress) options.progress("ingest+analyse", 0, 0);
   std::vector<ingest::Article> articles;
   std::vector<analyse::ArticleAnalysis> analyses;
-  st = LoadAndAnalyse(config, options, &articles, &analyses, diagnostics);
+  st = Ingest(config, options, &articles, diagnostics);
   if (!st.ok()) return st;
+  timer.Lap("ingest");
+  analyses = AnalyseArticles(config, options, articles, diagnostics);
   if (core::InterruptRequested()) return core::Interrupted();
   report->articles = articles.size();
-  timer.Lap("ingest+analyse");
+  timer.Lap("analyse");
   if (options.strict && !diagnostics->empty())
     return Status::Invalid("--strict: " + std::to_string(diagnostics->items().size()) +
                            " problem(s) in the input; nothing was written");
@@ -189,15 +193,17 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
   // The pages now carry what rendering needs; free the rest early.
   std::vector<ingest::Article>().swap(articles);
   std::vector<analyse::ArticleAnalysis>().swap(analyses);
+  timer.Lap("compose");
   std::map<std::string, compose::Page> current;
   st = WriteBriefings(options.content_dir, &pages, options.force, report, diagnostics, &current);
   if (!st.ok()) return st;
-  timer.Lap("compose");
+  timer.Lap("write briefings");
   if (!options.write_site) return Status::Ok();
 
   render::Theme theme;
   st = render::LoadTheme(options.project_dir / "themes", config.theme, options.project_dir / "templates", &theme);
   if (!st.ok()) return st.WithContext("loading the theme");
+  timer.Lap("theme");
   std::vector<SitePage> site_pages;
   compose::Page home_intro;
   LoadContent(options.content_dir, std::move(current), &site_pages, &home_intro, diagnostics);
@@ -207,9 +213,9 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
   if (options.memory_site) {
     options.memory_site->clear();
     SiteWriter memory("/site", options.memory_site);
-    RenderInput in{&config, &options, &theme, &site_pages, &home_intro};
+    RenderInput in{&config, &options, &theme, &site_pages, &home_intro, &timer};
     st = RenderSite(in, &memory, report, diagnostics);
-    timer.Lap("render");
+    timer.Lap("manifest");
     return st;
   }
   fs::path out = fs::absolute(options.out_dir).lexically_normal();
@@ -219,13 +225,13 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
   fs::remove_all(tmp, ec);
   RemoveStaleBuilds(out);
   SiteWriter writer(tmp, nullptr, fs::exists(out / ".dossier-site", ec) ? out : fs::path());
-  RenderInput in{&config, &options, &theme, &site_pages, &home_intro};
+  RenderInput in{&config, &options, &theme, &site_pages, &home_intro, &timer};
   st = RenderSite(in, &writer, report, diagnostics);
   if (!st.ok()) {
     fs::remove_all(tmp, ec);
     return st;
   }
-  timer.Lap("render");
+  timer.Lap("manifest");
   if (core::InterruptRequested()) st = core::Interrupted();
   if (st.ok()) st = SwapIn(tmp, out);
   if (!st.ok()) {

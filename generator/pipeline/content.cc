@@ -15,7 +15,10 @@ constexpr const char* kManifestHeader = "This folder is written by Dossier and r
 std::string Fingerprint(std::string_view data) { return std::to_string(data.size()) + " " + core::HashHex(data); }
 }  // namespace
 
-SiteWriter::SiteWriter(fs::path root, std::map<std::string, std::string>* memory, fs::path previous)
+BuildCache::BuildCache() : impl_(std::make_unique<Impl>()) {}
+BuildCache::~BuildCache() = default;
+
+SiteWriter::SiteWriter(fs::path root, MemorySite* memory, fs::path previous)
     : root_(std::move(root)), memory_(memory), previous_(std::move(previous)) {
   std::string text;
   if (previous_.empty() || !core::ReadFile(previous_ / ".dossier-site", &text).ok()) return;
@@ -30,25 +33,38 @@ Status SiteWriter::Finish() {
   std::string text = kManifestHeader;
   for (const auto& [path, fp] : manifest_) text += fp + " " + path + "\n";
   if (memory_) {
-    (*memory_)[".dossier-site"] = text;
+    (*memory_)[".dossier-site"] = MakeFile(std::move(text));
     return Status::Ok();
   }
   return core::WriteFile(root_ / ".dossier-site", text);
 }
 
-Status SiteWriter::Write(const std::string& rel, std::string_view data) {
+SiteFile SiteWriter::MakeFile(std::string data) {
+  SiteFile f;
+  f.hash = core::HashHex(data);
+  f.data = std::make_shared<const std::string>(std::move(data));
+  return f;
+}
+
+Status SiteWriter::Write(const std::string& rel, std::string_view data) { return Store(rel, data, nullptr); }
+
+Status SiteWriter::Put(const std::string& rel, const SiteFile& file) { return Store(rel, file.text(), &file); }
+
+Status SiteWriter::Store(const std::string& rel, std::string_view data, const SiteFile* file) {
   fs::path p = (root_ / rel).lexically_normal();
   if (rel.empty() || fs::path(rel).is_absolute() || !core::IsInside(p, root_))
     return Status::Internal("refusing to write outside the output folder: " + rel);
-  std::string fp = Fingerprint(data);
   std::string key = core::GenericString(p.lexically_relative(root_));
   if (memory_) {
+    SiteFile f = file ? *file : MakeFile(std::string(data));
+    std::string fp = std::to_string(data.size()) + " " + f.hash;
     std::lock_guard<std::mutex> lock(mutex_);
-    (*memory_)[key] = std::string(data);
+    (*memory_)[key] = std::move(f);
     written_.push_back(rel);
-    manifest_[key] = fp;
+    manifest_[key] = std::move(fp);
     return Status::Ok();
   }
+  std::string fp = file ? std::to_string(data.size()) + " " + file->hash : Fingerprint(data);
   std::error_code ec;
   fs::remove(p, ec);  // never write through a link shared with the old site
   auto old = previous_manifest_.find(key);

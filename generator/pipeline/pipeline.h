@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,34 @@
 #include "ingest/ingest.h"
 
 namespace dossier::pipeline {
+
+// A file of a site kept in memory (serve): shared, immutable bytes and
+// their HashHex, so an unchanged page is neither copied nor hashed again.
+struct SiteFile {
+  std::shared_ptr<const std::string> data;
+  std::string hash;
+  const std::string& text() const { return *data; }
+};
+using MemorySite = std::map<std::string, SiteFile>;  // site path -> file
+
+// What a long-running caller (serve) keeps between builds so that a rebuild
+// redoes only the work whose inputs changed: seeds are re-read only when
+// their size or time changed, unchanged articles are not analysed again,
+// and a page is rendered again only when something it shows changed (each
+// page is keyed by a fingerprint of every input of its view). The output
+// is byte-for-byte what a build without the cache gives.
+class BuildCache {
+ public:
+  BuildCache();
+  ~BuildCache();
+  BuildCache(const BuildCache&) = delete;
+  BuildCache& operator=(const BuildCache&) = delete;
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
 
 struct BuildOptions {
   std::filesystem::path project_dir = ".";  // themes/ and templates/ are looked up here
@@ -28,14 +57,11 @@ struct BuildOptions {
   bool quiet = false;
   bool write_site = true;  // false: content/ only
   std::string dump_search_docs;  // write the search documents (lunr oracle input) here
-  // HTML injected into every page before </body> (serve uses it).
-  std::string inject_html;
-  // When set, the site is rendered into this map (site path -> bytes)
-  // instead of the output folder; nothing is swapped on disk.
-  std::map<std::string, std::string>* memory_site = nullptr;
-  // Kept across builds by long-running callers (serve): unchanged articles
-  // are not analysed again. The output is the same with or without it.
-  analyse::AnalysisCache* analysis_cache = nullptr;
+  // When set, the site is rendered into this map instead of the output
+  // folder; nothing is swapped on disk.
+  MemorySite* memory_site = nullptr;
+  // Kept across builds by long-running callers (serve); see BuildCache.
+  BuildCache* cache = nullptr;
   // Called as work advances: stage name, items done, items in the stage.
   // May be called from worker threads (never concurrently).
   std::function<void(const char* stage, size_t done, size_t total)> progress;

@@ -1,11 +1,13 @@
 // Private to pipeline/: the pieces Build() composes.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <set>
 
 #include "compose/compose.h"
+#include "markdown/markdown.h"
 #include "pipeline/pipeline.h"
 #include "render/render.h"
 #include "search/search.h"
@@ -18,6 +20,37 @@ namespace fs = std::filesystem;
 struct SitePage {
   compose::Page page;
   std::string out_path;  // site-relative, e.g. "briefings/x.html"
+};
+
+// The state of a BuildCache (see pipeline.h). Render entries are keyed by
+// site path; each build moves the entries it used into `next_*`, so files
+// that are gone leave the cache.
+struct BuildCache::Impl {
+  ingest::LoadCache seeds;
+  analyse::AnalysisCache analysis;
+  std::mutex mutex;  // guards the render maps (pages render in parallel)
+  struct Rendered {
+    uint64_t key = 0;  // fingerprint of everything the page shows
+    SiteFile file;
+  };
+  std::map<std::string, Rendered> rendered, next_rendered;
+  // Markdown of content pages, by fingerprint of the Markdown source.
+  struct Body {
+    markdown::RenderedMarkdown md;  // plain_text cleared
+    std::string search_text;        // what the search index gets as `body`
+  };
+  std::map<uint64_t, std::shared_ptr<const Body>> bodies, next_bodies;
+  // Start and end of one build's use of the render maps.
+  void BeginRender() {
+    next_rendered.clear();
+    next_bodies.clear();
+  }
+  void EndRender() {
+    rendered.swap(next_rendered);
+    bodies.swap(next_bodies);
+    next_rendered.clear();
+    next_bodies.clear();
+  }
 };
 
 // Writes composed briefings into content/briefings/, keeping hand edits.
@@ -40,25 +73,45 @@ void LoadContent(const fs::path& content_dir, std::map<std::string, compose::Pag
 // frees no blocks.
 class SiteWriter {
  public:
-  explicit SiteWriter(fs::path root, std::map<std::string, std::string>* memory = nullptr,
-                      fs::path previous = {});
+  explicit SiteWriter(fs::path root, MemorySite* memory = nullptr, fs::path previous = {});
   // Writes the manifest (path, size, hash of every file) as `.dossier-site`.
   core::Status Finish();
   // Thread-safe. Files go straight into the (temporary) folder: the folder
   // as a whole is swapped in, so single files need no atomic rename.
   core::Status Write(const std::string& rel, std::string_view data);
+  // Writes a file rendered before (a BuildCache hit): in memory it is
+  // shared, not copied, and its hash is not computed again.
+  core::Status Put(const std::string& rel, const SiteFile& file);
+  // The file as Write() would store it in memory.
+  static SiteFile MakeFile(std::string data);
   core::Status Copy(const std::string& rel, const fs::path& from);
   const fs::path& root() const { return root_; }
   const std::vector<std::string>& written() const { return written_; }
 
  private:
   fs::path root_;
-  std::map<std::string, std::string>* memory_;
+  core::Status Store(const std::string& rel, std::string_view data, const SiteFile* file);
+  MemorySite* memory_;
   fs::path previous_;
   std::map<std::string, std::string> previous_manifest_;  // path -> "size hash"
   std::mutex mutex_;
   std::vector<std::string> written_;
   std::map<std::string, std::string> manifest_;
+};
+
+// Records the time of each stage into a BuildReport ("--timings").
+class Timer {
+ public:
+  explicit Timer(BuildReport* r) : report_(r), start_(std::chrono::steady_clock::now()) {}
+  void Lap(const char* stage) {
+    auto now = std::chrono::steady_clock::now();
+    report_->timings.emplace_back(stage, std::chrono::duration<double>(now - start_).count());
+    start_ = now;
+  }
+
+ private:
+  BuildReport* report_;
+  std::chrono::steady_clock::time_point start_;
 };
 
 struct RenderInput {
@@ -67,6 +120,7 @@ struct RenderInput {
   const render::Theme* theme;
   std::vector<SitePage>* pages;
   const compose::Page* home_intro;
+  Timer* timer;
 };
 
 // Renders every HTML page, feeds, sitemap and the search index.

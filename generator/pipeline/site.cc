@@ -81,26 +81,35 @@ class SiteBuilder {
       : in_(in), cfg_(*in.config), pages_(*in.pages), writer_(w), report_(r), diags_(d) {}
 
   Status Run() {
+    if (cache_ != nullptr) cache_->BeginRender();
     RenderBodies();
     CollectEntities();
     int threads = cfg_.threads;
     total_pages_ = pages_.size() + entities_.size();
+    in_.timer->Lap("render: prepare");
     Status st = ParallelFor(pages_.size(), threads,
                             [&](size_t i) { return pages_[i].page.is_briefing ? Briefing(i) : HandWritten(i); });
     if (!st.ok()) return st;
+    in_.timer->Lap("render: briefings");
     std::vector<const EntityInfo*> ents;
     for (const auto& [slug, e] : entities_) ents.push_back(&e);
     st = ParallelFor(ents.size(), threads, [&](size_t i) { return EntityPage(*ents[i]); });
     if (!st.ok()) return st;
+    in_.timer->Lap("render: entities");
     for (const auto& k : kKinds)
       if (!(st = KindIndex(k)).ok()) return st;
     if (!(st = Home()).ok() || !(st = Timeline()).ok() || !(st = Sources()).ok()) return st;
     if (!(st = Simple("search", "search.html", "Search")).ok() || !(st = Simple("404", "404.html", "Page not found")).ok())
       return st;
-    if (!(st = Assets()).ok() || !(st = Feed()).ok() || !(st = Sitemap()).ok() || !(st = SearchIndex()).ok()) return st;
+    if (!(st = Assets()).ok() || !(st = Feed()).ok() || !(st = Sitemap()).ok()) return st;
+    in_.timer->Lap("render: lists");
+    if (!(st = SearchIndex()).ok()) return st;
+    in_.timer->Lap("search index");
     if (!(st = writer_->Write(".nojekyll", "")).ok()) return st;
     report_->pages = pages_written_;
-    return writer_->Finish();
+    st = writer_->Finish();
+    if (st.ok() && cache_ != nullptr) cache_->EndRender();
+    return st;
   }
 
  private:
@@ -164,21 +173,132 @@ class SiteBuilder {
     return c;
   }
 
-  Status Emit(const std::string& tmpl, const std::string& out_path, const Value& view) {
-    std::string html;
-    Status st = render::RenderTemplate(*in_.theme, tmpl, view, &html);
+  Status RenderHtml(const std::string& tmpl, const std::string& out_path, const Value& view, std::string* html) {
+    Status st = render::RenderTemplate(*in_.theme, tmpl, view, html);
     if (!st.ok()) return st.WithContext("rendering " + out_path);
-    if (!in_.options->inject_html.empty()) {
-      size_t body = html.rfind("</body>");
-      if (body == std::string::npos) html += in_.options->inject_html;
-      else html.insert(body, in_.options->inject_html);
-    }
+    return st;
+  }
+
+  void CountPage() {
     size_t done = ++pages_written_;
     if (in_.options->progress && done % 64 == 0) {
       std::lock_guard<std::mutex> lock(progress_mutex_);
       in_.options->progress("render", std::min(done, total_pages_), total_pages_);
     }
+  }
+
+  Status Emit(const std::string& tmpl, const std::string& out_path, const Value& view) {
+    std::string html;
+    Status st = RenderHtml(tmpl, out_path, view, &html);
+    if (!st.ok()) return st;
+    CountPage();
     return writer_->Write(out_path, html);
+  }
+
+  // Emit() through the BuildCache: `key` fingerprints everything the view
+  // of `out_path` shows (beyond the base key: theme, config, menu), so the
+  // page is rendered again only when one of those inputs changed.
+  Status EmitKeyed(const std::string& tmpl, const std::string& out_path, uint64_t key,
+                   const std::function<Value()>& view) {
+    if (cache_ == nullptr) return Emit(tmpl, out_path, view());
+    key = core::Fingerprint().Add(key).Add(base_key_).Add(tmpl).Add(out_path).value();
+    BuildCache::Impl::Rendered hit;
+    {
+      std::lock_guard<std::mutex> lock(cache_->mutex);
+      auto it = cache_->rendered.find(out_path);
+      if (it != cache_->rendered.end() && it->second.key == key) {
+        hit = it->second;
+        cache_->next_rendered[out_path] = hit;
+      }
+    }
+    if (hit.file.data == nullptr) {
+      std::string html;
+      Status st = RenderHtml(tmpl, out_path, view(), &html);
+      if (!st.ok()) return st;
+      hit.key = key;
+      hit.file = SiteWriter::MakeFile(std::move(html));
+      std::lock_guard<std::mutex> lock(cache_->mutex);
+      cache_->next_rendered[out_path] = hit;
+    }
+    CountPage();
+    return writer_->Put(out_path, hit.file);
+  }
+
+  // Fingerprint of a content page: every field a view can show.
+  static uint64_t PageKey(const SitePage& sp) {
+    const compose::Page& p = sp.page;
+    core::Fingerprint f;
+    f.Add(sp.out_path).Add(p.rel_path).Add(p.is_briefing).Add(p.title).Add(p.title_derived).Add(p.slug).Add(p.date);
+    f.Add(p.byline).Add(p.byline_url).Add(p.source_url).Add(p.publisher).Add(p.seed).Add(p.seed_hash);
+    f.Add(static_cast<uint64_t>(p.summary.size()));
+    for (const auto& x : p.summary) f.Add(x);
+    f.Add(static_cast<uint64_t>(p.key_points.size()));
+    for (const auto& k : p.key_points) f.Add(k.text).Add(k.anchor);
+    f.Add(static_cast<uint64_t>(p.entities.size()));
+    for (const auto& e : p.entities) f.Add(e.name).Add(e.kind).Add(e.slug).Add(e.count);
+    f.Add(static_cast<uint64_t>(p.keyphrases.size()));
+    for (const auto& k : p.keyphrases) f.Add(k);
+    f.Add(static_cast<uint64_t>(p.quotes.size()));
+    for (const auto& q : p.quotes) f.Add(q.speaker).Add(q.text).Add(q.anchor);
+    f.Add(static_cast<uint64_t>(p.related.size()));
+    for (const auto& r : p.related) {
+      f.Add(r.slug).Add(r.title).Add(r.score).Add(static_cast<uint64_t>(r.shared.size()));
+      for (const auto& x : r.shared) f.Add(x);
+    }
+    f.Add(static_cast<uint64_t>(p.notes.size()));
+    for (const auto& x : p.notes) f.Add(x);
+    f.Add(static_cast<uint64_t>(p.tags.size()));
+    for (const auto& x : p.tags) f.Add(x);
+    f.Add(p.description).Add(p.weight).Add(p.menu).Add(p.body).Add(p.body_line);
+    return f.value();
+  }
+
+  // What every page shows besides its own content: theme, config, menu.
+  uint64_t BaseKey() const {
+    core::Fingerprint f;
+    const render::Theme& t = *in_.theme;
+    f.Add(t.name);
+    for (const auto* m : {&t.templates, &t.partials}) {
+      f.Add(static_cast<uint64_t>(m->size()));
+      for (const auto& [name, text] : *m) f.Add(name).Add(text);
+    }
+    f.Add(cfg_.title).Add(cfg_.description).Add(cfg_.base_url).Add(cfg_.language).Add(cfg_.theme).Add(cfg_.author);
+    f.Add(cfg_.summary_ratio).Add(cfg_.summary_sentences).Add(cfg_.brief_sentences).Add(cfg_.related_max);
+    f.Add(cfg_.related_min_score).Add(cfg_.entity_min_mentions).Add(cfg_.home_briefings).Add(cfg_.search_budget_kb);
+    f.Add(static_cast<uint64_t>(menu_pages_.size()));
+    for (const auto* p : menu_pages_) f.Add(p->out_path).Add(p->page.title);
+    return f.value();
+  }
+
+  // A content page's Markdown, rendered (or taken from the BuildCache);
+  // fills the page's search text.
+  std::shared_ptr<const BuildCache::Impl::Body> GetBody(size_t i) {
+    auto make = [&] {
+      auto b = std::make_shared<BuildCache::Impl::Body>();
+      b->md = markdown::Render(pages_[i].page.body, markdown::MarkdownOptions());
+      if (pages_[i].page.is_briefing) b->search_text = SearchBody(b->md.plain_text, true);
+      b->md.plain_text.clear();
+      return std::shared_ptr<const BuildCache::Impl::Body>(std::move(b));
+    };
+    std::shared_ptr<const BuildCache::Impl::Body> body;
+    if (cache_ == nullptr) {
+      body = make();
+      search_text_[i] = body->search_text;
+      return body;
+    }
+    uint64_t key = core::Fingerprint().Add(pages_[i].page.body).Add(pages_[i].page.is_briefing).value();
+    {
+      std::lock_guard<std::mutex> lock(cache_->mutex);
+      auto it = cache_->bodies.find(key);
+      if (it != cache_->bodies.end()) body = it->second;
+    }
+    if (body == nullptr) body = make();
+    {
+      std::lock_guard<std::mutex> lock(cache_->mutex);
+      cache_->next_bodies[key] = body;
+    }
+    search_text_[i] = body->search_text;
+    return body;
   }
 
   // ---- content pages ---------------------------------------------------------
@@ -199,7 +319,14 @@ class SiteBuilder {
       return pages_[a].out_path < pages_[b].out_path;
     });
     for (size_t i : briefings_) by_slug_[pages_[i].page.slug] = i;
+    if (cache_ != nullptr) {
+      base_key_ = BaseKey();
+      keys_.resize(pages_.size());
+      for (size_t i = 0; i < pages_.size(); ++i) keys_[i] = PageKey(pages_[i]);
+    }
   }
+
+  uint64_t KeyOf(size_t i) const { return cache_ ? keys_[i] : 0; }
 
   void CollectEntities() {
     for (size_t i : briefings_) {
@@ -235,6 +362,19 @@ class SiteBuilder {
   }
 
   Status Briefing(size_t i) {
+    auto body = GetBody(i);
+    core::Fingerprint key;
+    if (cache_ != nullptr) {
+      key.Add(keys_[i]);
+      for (const auto& r : pages_[i].page.related) {
+        auto it = by_slug_.find(r.slug);
+        key.Add(it == by_slug_.end() ? uint64_t{0} : keys_[it->second]);
+      }
+    }
+    return EmitKeyed("briefing", pages_[i].out_path, key.value(), [&] { return BriefingView(i, *body); });
+  }
+
+  Value BriefingView(size_t i, const BuildCache::Impl::Body& body) {
     const auto& sp = pages_[i];
     const auto& p = sp.page;
     std::string root = RootPrefix(sp.out_path);
@@ -246,9 +386,8 @@ class SiteBuilder {
     v.Set("byline", p.byline);
     v.Set("publisher", p.publisher);
     v.Set("source_url", SafeUrl(p.source_url));
-    markdown::RenderedMarkdown md = RenderBody(i);
-    v.Set("content_html", std::move(md.html));
-    v.Set("toc", Toc(md));
+    v.Set("content_html", body.md.html);
+    v.Set("toc", Toc(body.md));
     Value groups = Value::List();
     for (const auto& k : kKinds) {
       Value items = Value::List();
@@ -284,32 +423,39 @@ class SiteBuilder {
       rel.Push(x);
     }
     v.Set("related", rel);
-    return Emit("briefing", sp.out_path, v);
-  }
-
-  // Renders a page's Markdown; keeps only the text the search index needs,
-  // so no page's HTML outlives its own rendering.
-  markdown::RenderedMarkdown RenderBody(size_t i) {
-    markdown::RenderedMarkdown md = markdown::Render(pages_[i].page.body, markdown::MarkdownOptions());
-    if (pages_[i].page.is_briefing) search_text_[i] = SearchBody(md.plain_text, true);
-    md.plain_text.clear();
-    return md;
+    return v;
   }
 
   Status HandWritten(size_t i) {
-    const auto& sp = pages_[i];
-    Value v = Base(sp.out_path, sp.page.title, "page");
-    v.Set("title", sp.page.title);
-    markdown::RenderedMarkdown md = RenderBody(i);
-    v.Set("content_html", std::move(md.html));
-    v.Set("toc", Toc(md));
-    return Emit("page", sp.out_path, v);
+    auto body = GetBody(i);
+    return EmitKeyed("page", pages_[i].out_path, KeyOf(i), [&] {
+      const auto& sp = pages_[i];
+      Value v = Base(sp.out_path, sp.page.title, "page");
+      v.Set("title", sp.page.title);
+      v.Set("content_html", body->md.html);
+      v.Set("toc", Toc(body->md));
+      return v;
+    });
   }
 
   // ---- entity pages ----------------------------------------------------------
 
   Status EntityPage(const EntityInfo& e) {
     std::string out = "entities/" + e.slug + ".html";
+    std::vector<std::pair<int, std::string>> co;
+    for (const auto& [slug, n] : e.co_mentions) co.emplace_back(-n, slug);
+    std::sort(co.begin(), co.end());
+    if (co.size() > 12) co.resize(12);
+    core::Fingerprint key;
+    if (cache_ != nullptr) {
+      key.Add(e.name).Add(e.kind).Add(e.slug).Add(e.count).Add(static_cast<uint64_t>(e.pages.size()));
+      for (size_t i : e.pages) key.Add(keys_[i]);
+      for (const auto& [n, slug] : co) key.Add(n).Add(slug).Add(entities_.at(slug).name);
+    }
+    return EmitKeyed("entity", out, key.value(), [&] { return EntityView(e, out, co); });
+  }
+
+  Value EntityView(const EntityInfo& e, const std::string& out, const std::vector<std::pair<int, std::string>>& co) {
     std::string root = RootPrefix(out);
     const KindInfo& k = Kind(e.kind);
     Value v = Base(out, e.name, "entity");
@@ -331,20 +477,17 @@ class SiteBuilder {
     v.Set("timeline", tl);
     v.Set("undated", un);
     v.Set("has_undated", !undated.empty());
-    std::vector<std::pair<int, std::string>> co;
-    for (const auto& [slug, n] : e.co_mentions) co.emplace_back(-n, slug);
-    std::sort(co.begin(), co.end());
     Value cv = Value::List();
-    for (size_t j = 0; j < co.size() && j < 12; ++j) {
-      const auto& other = entities_.at(co[j].second);
+    for (const auto& [n, slug] : co) {
+      const auto& other = entities_.at(slug);
       Value x = Value::Object();
       x.Set("name", other.name);
       x.Set("url", root + "entities/" + other.slug + ".html");
-      x.Set("count", std::to_string(-co[j].first));
+      x.Set("count", std::to_string(-n));
       cv.Push(x);
     }
     v.Set("co_entities", cv);
-    return Emit("entity", out, v);
+    return v;
   }
 
   Status KindIndex(const KindInfo& k) {
@@ -355,99 +498,119 @@ class SiteBuilder {
       std::string x = core::ToLowerAscii(a->name), y = core::ToLowerAscii(b->name);
       return x != y ? x < y : a->slug < b->slug;
     });
-    Value v = Base(k.file, k.title, "entities");
-    v.Set("title", k.title);
-    v.Set("total", std::to_string(list.size()));
-    Value groups = Value::List();
-    std::string letter;
-    Value current;
-    auto flush = [&] {
-      if (letter.empty()) return;
-      Value g = Value::Object();
-      g.Set("letter", letter);
-      g.Set("entities", current);
-      groups.Push(g);
-    };
-    for (const auto* e : list) {
-      char c = e->name.empty() ? '#' : e->name[0];
-      std::string l = (c >= 'a' && c <= 'z') ? std::string(1, c - 32) : (c >= 'A' && c <= 'Z') ? std::string(1, c) : "#";
-      if (l != letter) {
-        flush();
-        letter = l;
-        current = Value::List();
-      }
-      Value x = Value::Object();
-      x.Set("name", e->name);
-      x.Set("url", "entities/" + e->slug + ".html");
-      x.Set("count", std::to_string(e->count));
-      x.Set("briefing_count", std::to_string(e->pages.size()));
-      current.Push(x);
+    core::Fingerprint key;
+    if (cache_ != nullptr) {
+      key.Add(k.kind);
+      for (const auto* e : list) key.Add(e->name).Add(e->slug).Add(e->count).Add(static_cast<uint64_t>(e->pages.size()));
     }
-    flush();
-    v.Set("groups", groups);
-    return Emit("entities", k.file, v);
+    return EmitKeyed("entities", k.file, key.value(), [&] {
+      Value v = Base(k.file, k.title, "entities");
+      v.Set("title", k.title);
+      v.Set("total", std::to_string(list.size()));
+      Value groups = Value::List();
+      std::string letter;
+      Value current;
+      auto flush = [&] {
+        if (letter.empty()) return;
+        Value g = Value::Object();
+        g.Set("letter", letter);
+        g.Set("entities", current);
+        groups.Push(g);
+      };
+      for (const auto* e : list) {
+        char c = e->name.empty() ? '#' : e->name[0];
+        std::string l = (c >= 'a' && c <= 'z') ? std::string(1, c - 32) : (c >= 'A' && c <= 'Z') ? std::string(1, c) : "#";
+        if (l != letter) {
+          flush();
+          letter = l;
+          current = Value::List();
+        }
+        Value x = Value::Object();
+        x.Set("name", e->name);
+        x.Set("url", "entities/" + e->slug + ".html");
+        x.Set("count", std::to_string(e->count));
+        x.Set("briefing_count", std::to_string(e->pages.size()));
+        current.Push(x);
+      }
+      flush();
+      v.Set("groups", groups);
+      return v;
+    });
   }
 
   // ---- lists -------------------------------------------------------------------
 
   Status Home() {
-    Value v = Base("index.html", cfg_.title, "home");
-    if (!in_.home_intro->body.empty() || !in_.home_intro->title.empty())
-      v.Set("intro_html", markdown::Render(in_.home_intro->body, {}).html);
-    Value cards = Value::List();
-    for (size_t j = 0; j < briefings_.size() && static_cast<int>(j) < cfg_.home_briefings; ++j)
-      cards.Push(Card(briefings_[j], "index.html"));
-    v.Set("briefings", cards);
-    v.Set("more_url", "timeline.html");
-    return Emit("index", "index.html", v);
+    core::Fingerprint key;
+    if (cache_ != nullptr) {
+      key.Add(in_.home_intro->title).Add(in_.home_intro->body);
+      for (size_t j = 0; j < briefings_.size() && static_cast<int>(j) < cfg_.home_briefings; ++j)
+        key.Add(keys_[briefings_[j]]);
+    }
+    return EmitKeyed("index", "index.html", key.value(), [&] {
+      Value v = Base("index.html", cfg_.title, "home");
+      if (!in_.home_intro->body.empty() || !in_.home_intro->title.empty())
+        v.Set("intro_html", markdown::Render(in_.home_intro->body, {}).html);
+      Value cards = Value::List();
+      for (size_t j = 0; j < briefings_.size() && static_cast<int>(j) < cfg_.home_briefings; ++j)
+        cards.Push(Card(briefings_[j], "index.html"));
+      v.Set("briefings", cards);
+      v.Set("more_url", "timeline.html");
+      return v;
+    });
   }
 
   Status Timeline() {
-    Value v = Base("timeline.html", "Timeline", "timeline");
-    Value years = Value::List(), undated = Value::List();
-    std::string year, month;
-    Value y, months, m, cards;
-    auto flush_month = [&] {
-      if (month.empty()) return;
-      m = Value::Object();
-      m.Set("label", MonthLabel(month));
-      m.Set("briefings", cards);
-      months.Push(m);
-      cards = Value::List();
-    };
-    auto flush_year = [&] {
-      flush_month();
-      if (year.empty()) return;
-      y = Value::Object();
-      y.Set("year", year);
-      y.Set("months", months);
-      years.Push(y);
-      months = Value::List();
-    };
-    cards = Value::List();
-    months = Value::List();
-    for (size_t i : briefings_) {
-      const auto& d = pages_[i].page.date;
-      if (!ValidIsoDate(d)) {
-        undated.Push(Card(i, "timeline.html", briefings_.size() <= kFullCards));
-        continue;
-      }
-      if (d.substr(0, 4) != year) {
-        flush_year();
-        year = d.substr(0, 4);
-        month.clear();
-      }
-      if (d.substr(0, 7) != month) {
+    core::Fingerprint key;
+    if (cache_ != nullptr)
+      for (size_t i : briefings_) key.Add(keys_[i]);
+    return EmitKeyed("timeline", "timeline.html", key.value(), [&] {
+      Value v = Base("timeline.html", "Timeline", "timeline");
+      Value years = Value::List(), undated = Value::List();
+      std::string year, month;
+      Value y, months, m, cards;
+      auto flush_month = [&] {
+        if (month.empty()) return;
+        m = Value::Object();
+        m.Set("label", MonthLabel(month));
+        m.Set("briefings", cards);
+        months.Push(m);
+        cards = Value::List();
+      };
+      auto flush_year = [&] {
         flush_month();
-        month = d.substr(0, 7);
+        if (year.empty()) return;
+        y = Value::Object();
+        y.Set("year", year);
+        y.Set("months", months);
+        years.Push(y);
+        months = Value::List();
+      };
+      cards = Value::List();
+      months = Value::List();
+      for (size_t i : briefings_) {
+        const auto& d = pages_[i].page.date;
+        if (!ValidIsoDate(d)) {
+          undated.Push(Card(i, "timeline.html", briefings_.size() <= kFullCards));
+          continue;
+        }
+        if (d.substr(0, 4) != year) {
+          flush_year();
+          year = d.substr(0, 4);
+          month.clear();
+        }
+        if (d.substr(0, 7) != month) {
+          flush_month();
+          month = d.substr(0, 7);
+        }
+        cards.Push(Card(i, "timeline.html", briefings_.size() <= kFullCards));
       }
-      cards.Push(Card(i, "timeline.html", briefings_.size() <= kFullCards));
-    }
-    flush_year();
-    v.Set("years", years);
-    v.Set("undated", undated);
-    v.Set("has_undated", undated.size() > 0);
-    return Emit("timeline", "timeline.html", v);
+      flush_year();
+      v.Set("years", years);
+      v.Set("undated", undated);
+      v.Set("has_undated", undated.size() > 0);
+      return v;
+    });
   }
 
   Status Sources() {
@@ -456,23 +619,28 @@ class SiteBuilder {
       const auto& p = pages_[i].page;
       by[p.publisher.empty() ? "Unknown publisher" : p.publisher].push_back(i);
     }
-    Value v = Base("sources.html", "Sources", "sources");
-    Value pubs = Value::List();
-    for (const auto& [name, list] : by) {
-      Value x = Value::Object();
-      x.Set("name", name);
-      x.Set("count", std::to_string(list.size()));
-      Value cards = Value::List();
-      for (size_t i : list) cards.Push(Card(i, "sources.html", briefings_.size() <= kFullCards));
-      x.Set("briefings", cards);
-      pubs.Push(x);
-    }
-    v.Set("publishers", pubs);
-    return Emit("sources", "sources.html", v);
+    core::Fingerprint key;
+    if (cache_ != nullptr)
+      for (size_t i : briefings_) key.Add(keys_[i]);
+    return EmitKeyed("sources", "sources.html", key.value(), [&] {
+      Value v = Base("sources.html", "Sources", "sources");
+      Value pubs = Value::List();
+      for (const auto& [name, list] : by) {
+        Value x = Value::Object();
+        x.Set("name", name);
+        x.Set("count", std::to_string(list.size()));
+        Value cards = Value::List();
+        for (size_t i : list) cards.Push(Card(i, "sources.html", briefings_.size() <= kFullCards));
+        x.Set("briefings", cards);
+        pubs.Push(x);
+      }
+      v.Set("publishers", pubs);
+      return v;
+    });
   }
 
   Status Simple(const std::string& tmpl, const std::string& out, const std::string& title) {
-    return Emit(tmpl, out, Base(out, title, tmpl));
+    return EmitKeyed(tmpl, out, core::Fingerprint().Add(title).value(), [&] { return Base(out, title, tmpl); });
   }
 
   Status Assets() {
@@ -505,6 +673,9 @@ class SiteBuilder {
   BuildReport* report_;
   core::Diagnostics* diags_;
   std::vector<std::string> search_text_;  // per page: the text indexed as `body`
+  BuildCache::Impl* cache_ = in_.options->cache ? &in_.options->cache->impl() : nullptr;
+  uint64_t base_key_ = 0;       // with cache_: BaseKey()
+  std::vector<uint64_t> keys_;  // with cache_: PageKey() of every page
   std::vector<size_t> briefings_;  // newest first
   std::map<std::string, size_t> by_slug_;
   std::map<std::string, EntityInfo> entities_;  // by slug

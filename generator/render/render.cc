@@ -138,6 +138,10 @@ Status LoadTheme(const fs::path& themes_root, const std::string& name, const fs:
                             (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
   }
   theme->name = name;
+  // A fresh id per load: threads that compiled an earlier load of the theme
+  // (a long-running serve) must not reuse those templates after an edit.
+  static std::atomic<uint64_t> next_id{0};
+  theme->id = ++next_id;
   // The theme, then the site's override folder: override_dir/*.mustache,
   // override_dir/partials/*.mustache and override_dir/static/.
   for (const fs::path& base : {dir, override_dir}) {

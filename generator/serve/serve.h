@@ -119,6 +119,7 @@ struct BuildEvent {
   uint64_t epoch = 0;              // of the site now served (0: none yet)
   double seconds = 0;               // the whole rebuild, as seen by the server
   double pipeline_seconds = 0;      // of which pipeline::Build
+  std::vector<std::pair<std::string, double>> timings;  // pipeline stage -> seconds
   std::set<ChangeKind> kinds;      // what changed (empty for the initial build)
   std::string first_change;        // one changed path, for the log
   size_t changes = 0;
@@ -144,9 +145,10 @@ struct ServeOptions {
 };
 
 // The site the server answers from: complete, immutable, swapped as a whole.
+// Pages are stored as `dossier build` writes them; the live-reload snippet
+// is added to HTML as it is sent.
 struct Site {
-  std::shared_ptr<const std::map<std::string, std::string>> files;
-  std::shared_ptr<const std::map<std::string, std::string>> etags;  // site path -> "\"hash\""
+  std::shared_ptr<const pipeline::MemorySite> files;
   uint64_t epoch = 0;
 };
 

@@ -164,7 +164,7 @@ struct DevServer::Impl {
   pipeline::BuildOptions options;
   fs::path briefings_dir;                       // absolute
   std::map<std::string, std::string> briefings;  // absolute path -> hash, as the last build left them
-  analyse::AnalysisCache analysis_cache;         // unchanged articles are not analysed again
+  pipeline::BuildCache cache;                    // a rebuild redoes only what changed
 
   void Log(const std::string& line) {
     if (o.log) o.log(line);
@@ -221,35 +221,31 @@ struct DevServer::Impl {
       building = true;
       next_epoch = current.epoch + 1;
     }
-    auto files = std::make_shared<std::map<std::string, std::string>>();
+    auto files = std::make_shared<pipeline::MemorySite>();
     if (!initial && ev.kinds.count(ChangeKind::kConfig)) ev.status = Load();
     if (ev.status.ok()) {
-      // Every change class rebuilds fully for now; the classification is
-      // the hook for incremental rebuilds.
+      // Incremental: the BuildCache keeps what unchanged inputs gave (seeds
+      // read, analyses, rendered pages, the search index), so whatever
+      // changed, only the work it affects is redone and the result equals
+      // a full build.
       pipeline::BuildOptions opts = options;
       opts.memory_site = files.get();
       opts.write_site = true;
       opts.force = false;
-      opts.inject_html = LiveReloadSnippet(next_epoch);
-      opts.analysis_cache = &analysis_cache;
+      opts.cache = &cache;
       pipeline::BuildReport report;
       ev.status = pipeline::Build(config, opts, &report, &ev.diagnostics);
       ev.pages = report.pages;
       for (const auto& [stage, seconds] : report.timings) ev.pipeline_seconds += seconds;
+      ev.timings = report.timings;
     }
     SnapshotBriefings();
-    std::shared_ptr<std::map<std::string, std::string>> etags;
-    if (ev.status.ok()) {
-      etags = std::make_shared<std::map<std::string, std::string>>();
-      for (const auto& [path, data] : *files) etags->emplace_hint(etags->end(), path, "\"" + core::HashHex(data) + "\"");
-    }
     ev.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     {
       std::lock_guard<std::mutex> lock(site_mutex);
       building = false;
       if (ev.status.ok()) {
         current.files = std::move(files);
-        current.etags = std::move(etags);
         current.epoch = next_epoch;
       }
       std::string text = ErrorText(ev.status, ev.diagnostics);
@@ -316,6 +312,18 @@ struct DevServer::Impl {
     res.set_content(body, "text/plain; charset=utf-8");
   }
 
+  static std::string WithSnippet(const std::string& page, uint64_t epoch) {
+    std::string snippet = LiveReloadSnippet(epoch);
+    std::string out;
+    out.reserve(page.size() + snippet.size());
+    size_t body = page.rfind("</body>");
+    if (body == std::string::npos) return page + snippet;
+    out.append(page, 0, body);
+    out += snippet;
+    out.append(page, body, std::string::npos);
+    return out;
+  }
+
   void NoSiteYet(httplib::Response& res, const std::string& key) {
     std::string error;
     {
@@ -346,12 +354,17 @@ struct DevServer::Impl {
       }
       auto nf = files.find("404.html");
       res.status = 404;
-      if (nf != files.end()) res.set_content(nf->second, "text/html; charset=utf-8");
+      if (nf != files.end()) res.set_content(WithSnippet(nf->second.text(), site.epoch), "text/html; charset=utf-8");
       else res.set_content("404 Not Found\n", "text/plain; charset=utf-8");
       res.set_header("Cache-Control", "no-cache");
       return;
     }
-    const std::string& etag = site.etags->at(rp.key);
+    std::string mime = MimeTypeFor(rp.key);
+    bool html = core::StartsWith(mime, "text/html");
+    // HTML carries the epoch in its snippet, so its tag does too: a page
+    // cached at an older epoch must not be revalidated (it would reload
+    // itself again and again).
+    std::string etag = "\"" + it->second.hash + (html ? "-" + std::to_string(site.epoch) : "") + "\"";
     res.set_header("ETag", etag);
     res.set_header("Cache-Control", "no-cache");
     if (req.has_header("If-None-Match") && EtagMatches(req.get_header_value("If-None-Match"), etag)) {
@@ -359,7 +372,8 @@ struct DevServer::Impl {
       return;
     }
     res.status = 200;
-    res.set_content(it->second, MimeTypeFor(rp.key));
+    if (html) res.set_content(WithSnippet(it->second.text(), site.epoch), mime);
+    else res.set_content(it->second.text(), mime);
   }
 
   void ServeEvents(const httplib::Request& req, httplib::Response& res) {

@@ -1,0 +1,142 @@
+// BuildCache (what serve keeps between rebuilds) must never change the
+// output: after every kind of edit, a build that reuses the cache gives
+// byte-for-byte the site a build from nothing gives. The project is 15 BBC
+// articles (tests/data/corpus) that share people, places and related links,
+// so one edit reaches other briefings, entity pages and the lists.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "config/config.h"
+#include "pipeline/pipeline.h"
+#include "support/test_support.h"
+
+namespace dossier::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+using test::TempDir;
+using test::WriteFileOrDie;
+using test::ReadFileOrDie;
+
+void MakeProject(const fs::path& dir) {
+  fs::copy(test::SourcePath("themes"), dir / "themes", fs::copy_options::recursive);
+  fs::create_directories(dir / "seeds");
+  for (const auto& e : fs::directory_iterator(test::DataPath("corpus")))
+    fs::copy_file(e.path(), dir / "seeds" / e.path().filename());
+  fs::create_directories(dir / "content");
+  WriteFileOrDie(dir / "content/about.md", "---\ntitle: About\nmenu: true\nweight: 1\n---\nAbout this site.\n");
+  WriteFileOrDie(dir / "dossier.yaml", "title: Desk\nbase_url: https://example.org/desk/\n");
+}
+
+struct Built {
+  core::Status status;
+  MemorySite files;
+  std::string warnings;
+};
+
+Built BuildOnce(const fs::path& dir, BuildCache* cache) {
+  Built b;
+  config::SiteConfig c;
+  b.status = config::Load((dir / "dossier.yaml").string(), false, &c);
+  if (!b.status.ok()) return b;
+  BuildOptions o = OptionsFromConfig(c, dir);
+  o.quiet = true;
+  o.memory_site = &b.files;
+  o.cache = cache;
+  BuildReport report;
+  core::Diagnostics diags;
+  b.status = Build(c, o, &report, &diags);
+  diags.Sort();
+  for (const auto& d : diags.items()) b.warnings += d.ToString() + "\n";
+  return b;
+}
+
+// Builds with the long-lived cache and from nothing; both must agree.
+void CheckSame(const fs::path& dir, BuildCache* cache, const std::string& what) {
+  INFO("after: " << what);
+  Built cached = BuildOnce(dir, cache);
+  Built fresh = BuildOnce(dir, nullptr);
+  REQUIRE(cached.status.ok());
+  REQUIRE(fresh.status.ok());
+  CHECK(cached.warnings == fresh.warnings);
+  std::vector<std::string> differ, missing, extra;
+  for (const auto& [path, file] : fresh.files) {
+    auto it = cached.files.find(path);
+    if (it == cached.files.end()) missing.push_back(path);
+    else if (it->second.text() != file.text() || it->second.hash != file.hash) differ.push_back(path);
+  }
+  for (const auto& [path, file] : cached.files)
+    if (!fresh.files.count(path)) extra.push_back(path);
+  INFO("differ: " << differ.size() << (differ.empty() ? "" : " e.g. " + differ[0]));
+  INFO("missing: " << missing.size() << (missing.empty() ? "" : " e.g. " + missing[0]));
+  INFO("extra: " << extra.size() << (extra.empty() ? "" : " e.g. " + extra[0]));
+  CHECK(differ.empty());
+  CHECK(missing.empty());
+  CHECK(extra.empty());
+  CHECK(fresh.files.size() > 40);
+}
+
+void Append(const fs::path& p, const std::string& text) {
+  std::string s = ReadFileOrDie(p);
+  WriteFileOrDie(p, s + text);
+}
+
+void Replace(const fs::path& p, const std::string& from, const std::string& to) {
+  std::string s = ReadFileOrDie(p);
+  size_t at = s.find(from);
+  REQUIRE(at != std::string::npos);
+  s.replace(at, from.size(), to);
+  WriteFileOrDie(p, s);
+}
+
+TEST_CASE("pipeline: a build with a BuildCache equals a full build after every kind of edit", "[pipeline][serve]") {
+  TempDir t;
+  const fs::path dir = t.path();
+  MakeProject(dir);
+  BuildCache cache;
+  CheckSame(dir, &cache, "the first build");
+  CheckSame(dir, &cache, "nothing changed");
+
+  // A seed's body: its briefing, its entities' pages, the search index.
+  Append(dir / "seeds/politics-003.txt", "\nTony Blair and Gordon Brown met Michael Howard in London on Tuesday.\n");
+  CheckSame(dir, &cache, "a seed body edit");
+
+  // A seed's title: every briefing that lists it as related, entity
+  // pages' cards, home, timeline, sources.
+  Replace(dir / "seeds/business-001.txt", "Ad sales boost Time Warner profit", "Time Warner profit up on ad sales");
+  CheckSame(dir, &cache, "a seed title edit");
+
+  // A seed removed, then a new one: related lists and entity counts move.
+  fs::remove(dir / "seeds/tech-005.txt");
+  CheckSame(dir, &cache, "a seed deletion");
+  WriteFileOrDie(dir / "seeds/tech-new.txt",
+                 "Microsoft and Apple trade blows\n\nMicrosoft said on Monday that Apple had copied its patches. "
+                 "Apple denied it. Bill Gates said the row was silly.\n\nSteve Jobs did not comment.\n");
+  CheckSame(dir, &cache, "a new seed");
+
+  // A hand-written page in the menu: every page's navigation.
+  Replace(dir / "content/about.md", "title: About", "title: About us");
+  CheckSame(dir, &cache, "a menu page's title");
+
+  // A hand edit of a briefing (kept as written).
+  fs::path briefing;
+  for (const auto& e : fs::directory_iterator(dir / "content/briefings")) briefing = e.path();
+  REQUIRE(!briefing.empty());
+  Append(briefing, "\nA note added by hand.\n");
+  CheckSame(dir, &cache, "a hand edit of a briefing");
+
+  // Theme: a partial used by every page, then a template used by one kind.
+  Append(dir / "themes/default/partials/p_footer.mustache", "<!-- footer edited -->\n");
+  CheckSame(dir, &cache, "a partial edit");
+  Replace(dir / "themes/default/templates/entity.mustache", "</main>", "<p>entity edited</p></main>");
+  CheckSame(dir, &cache, "a template edit");
+
+  // Config: the site title is on every page.
+  WriteFileOrDie(dir / "dossier.yaml", "title: Night desk\nbase_url: https://example.org/desk/\nentities:\n  min_mentions: 1\n");
+  CheckSame(dir, &cache, "a config edit");
+}
+
+}  // namespace
+}  // namespace dossier::pipeline
