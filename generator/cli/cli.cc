@@ -138,7 +138,7 @@ int RunBuild(const CommonFlags& f, bool force, bool timings, const std::string& 
                  core::GenericString(options.out_dir).c_str(), Kib(report.search_bytes).c_str(),
                  Kib(report.search_gzip_bytes).c_str(), diags.WarningCount(), total);
     if (timings)
-      for (const auto& [stage, s] : report.timings) std::fprintf(stderr, "  %-16s %8.3f s\n", stage.c_str(), s);
+      for (const auto& [stage, s] : report.timings) std::fprintf(stderr, "  %-20s %8.3f s\n", stage.c_str(), s);
   }
   if (diags.HasErrors() || (f.strict && !diags.empty())) return kExitError;
   return kExitOk;

@@ -157,6 +157,10 @@ std::string HtmlEscape(std::string_view s);
 namespace fs = std::filesystem;
 
 Status ReadFile(const fs::path& path, std::string* out);
+// A fingerprint of a file's size, modification and change times, inode and
+// device (0 when it cannot be stat'ed): equal stamps mean the file was not
+// written in between, for in-process caches.
+uint64_t FileStamp(const fs::path& path);
 // Writes through a temporary file in the same folder and renames it into
 // place, so a reader never sees a half-written file. Creates parent folders.
 Status WriteFileAtomic(const fs::path& path, std::string_view data);

@@ -1,3 +1,4 @@
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -84,5 +85,19 @@ bool IsInside(const fs::path& child, const fs::path& parent) {
 }
 
 std::string GenericString(const fs::path& p) { return p.generic_string(); }
+
+uint64_t FileStamp(const fs::path& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return 0;
+  return Fingerprint()
+      .Add(static_cast<uint64_t>(st.st_size))
+      .Add(static_cast<uint64_t>(st.st_mtim.tv_sec))
+      .Add(static_cast<uint64_t>(st.st_mtim.tv_nsec))
+      .Add(static_cast<uint64_t>(st.st_ctim.tv_sec))
+      .Add(static_cast<uint64_t>(st.st_ctim.tv_nsec))
+      .Add(static_cast<uint64_t>(st.st_ino))
+      .Add(static_cast<uint64_t>(st.st_dev))
+      .value();
+}
 
 }  // namespace dossier::core

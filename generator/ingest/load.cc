@@ -1,5 +1,3 @@
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <map>
 #include <regex>
@@ -103,20 +101,6 @@ void AssignUniqueSlugs(std::vector<Article>* articles) {
 
 namespace {
 
-uint64_t Stamp(const fs::path& p) {
-  struct stat st;
-  if (::stat(p.c_str(), &st) != 0) return 0;
-  return core::Fingerprint()
-      .Add(static_cast<uint64_t>(st.st_size))
-      .Add(static_cast<uint64_t>(st.st_mtim.tv_sec))
-      .Add(static_cast<uint64_t>(st.st_mtim.tv_nsec))
-      .Add(static_cast<uint64_t>(st.st_ctim.tv_sec))
-      .Add(static_cast<uint64_t>(st.st_ctim.tv_nsec))
-      .Add(static_cast<uint64_t>(st.st_ino))
-      .Add(static_cast<uint64_t>(st.st_dev))
-      .value();
-}
-
 // Reads and parses one file: false when it is skipped (with a message).
 bool LoadOne(const fs::path& abs, const std::string& rel, const std::string& display, const IngestOptions& options,
              Article* a, core::Diagnostics* diagnostics) {
@@ -189,7 +173,7 @@ core::Status LoadArticles(const fs::path& seeds_dir, const IngestOptions& option
     Article a;
     bool parsed;
     if (cache != nullptr) {
-      uint64_t stamp = Stamp(abs);
+      uint64_t stamp = core::FileStamp(abs);
       auto it = cache->entries.find(rel);
       LoadCache::Entry e;
       if (stamp != 0 && it != cache->entries.end() && it->second.stamp == stamp && it->second.display == display) {

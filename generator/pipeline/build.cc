@@ -92,6 +92,57 @@ void RemoveStaleBuilds(const fs::path& out) {
   }
 }
 
+// Fingerprint of everything ComposeBriefing reads: the article, its
+// analysis, the directory entries of its entities, the slugs and titles of
+// its related articles, and the config it uses.
+uint64_t ComposeKey(const ingest::Article& a, const analyse::ArticleAnalysis& an, const compose::ComposeContext& ctx) {
+  core::Fingerprint f;
+  f.Add(a.id).Add(a.source_path).Add(a.slug).Add(a.title).Add(a.title_derived).Add(a.byline).Add(a.byline_url);
+  f.Add(a.date).Add(a.source_url).Add(a.publisher).Add(a.content_hash).Add(a.slug_from_front_matter);
+  auto list = [&](const std::vector<std::string>& v) {
+    f.Add(static_cast<uint64_t>(v.size()));
+    for (const auto& x : v) f.Add(x);
+  };
+  list(a.paragraphs);
+  list(a.notes);
+  list(a.credits);
+  list(a.tags);
+  f.Add(static_cast<uint64_t>(a.related_links.size()));
+  for (const auto& l : a.related_links) f.Add(l.text).Add(l.url);
+  auto ints = [&](const std::vector<int>& v) {
+    f.Add(static_cast<uint64_t>(v.size()));
+    for (int x : v) f.Add(x);
+  };
+  f.Add(an.id).Add(static_cast<uint64_t>(an.sentences.size()));
+  for (const auto& x : an.sentences) f.Add(x.text).Add(x.paragraph);
+  ints(an.summary);
+  ints(an.ranking);
+  ints(an.key_points);
+  f.Add(static_cast<uint64_t>(an.keyphrases.size()));
+  for (const auto& k : an.keyphrases) f.Add(k.text).Add(k.weight);
+  f.Add(static_cast<uint64_t>(an.entities.size()));
+  for (const auto& e : an.entities) {
+    f.Add(e.name).Add(e.kind).Add(e.count);
+    list(e.variants);
+    ints(e.sentences);
+    auto ref = ctx.entities.find(e.name);
+    if (ref == ctx.entities.end()) f.Add(false);
+    else f.Add(true).Add(ref->second.name).Add(ref->second.kind).Add(ref->second.slug).Add(ref->second.count);
+  }
+  f.Add(static_cast<uint64_t>(an.quotes.size()));
+  for (const auto& q : an.quotes) f.Add(q.speaker).Add(q.text).Add(q.sentence);
+  f.Add(static_cast<uint64_t>(an.related.size()));
+  for (const auto& r : an.related) {
+    f.Add(r.id).Add(r.score);
+    list(r.shared);
+    auto other = ctx.articles.find(r.id);
+    if (other == ctx.articles.end()) f.Add(false);
+    else f.Add(true).Add(other->second.first).Add(other->second.second);
+  }
+  f.Add(ctx.brief_sentences);
+  return f.value();
+}
+
 }  // namespace
 
 BuildOptions OptionsFromConfig(const config::SiteConfig& c, const fs::path& config_dir) {
@@ -185,17 +236,39 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
   std::vector<compose::Page> pages;
   pages.reserve(articles.size());
   pages.resize(articles.size());
+  BuildCache::Impl* cache = options.cache ? &options.cache->impl() : nullptr;
+  std::vector<uint64_t> compose_keys(articles.size(), 0);
+  if (cache != nullptr) cache->next_composed.clear();
   st = ParallelFor(articles.size(), config.threads, [&](size_t i) {
-    pages[i] = compose::ComposeBriefing(articles[i], analyses[i], ctx);
+    if (cache == nullptr) {
+      pages[i] = compose::ComposeBriefing(articles[i], analyses[i], ctx);
+      return Status::Ok();
+    }
+    // With a BuildCache: composed again only when its inputs changed.
+    uint64_t key = ComposeKey(articles[i], analyses[i], ctx);
+    compose_keys[i] = key;
+    std::shared_ptr<const compose::Page> page;
+    {
+      std::lock_guard<std::mutex> lock(cache->mutex);
+      auto it = cache->composed.find(articles[i].id);
+      if (it != cache->composed.end() && it->second.first == key) page = it->second.second;
+    }
+    if (page == nullptr)
+      page = std::make_shared<const compose::Page>(compose::ComposeBriefing(articles[i], analyses[i], ctx));
+    pages[i] = *page;
+    std::lock_guard<std::mutex> lock(cache->mutex);
+    cache->next_composed[articles[i].id] = {key, page};
     return Status::Ok();
   });
   if (!st.ok()) return st;
+  if (cache != nullptr) cache->composed.swap(cache->next_composed);
   // The pages now carry what rendering needs; free the rest early.
   std::vector<ingest::Article>().swap(articles);
   std::vector<analyse::ArticleAnalysis>().swap(analyses);
   timer.Lap("compose");
   std::map<std::string, compose::Page> current;
-  st = WriteBriefings(options.content_dir, &pages, options.force, report, diagnostics, &current);
+  st = WriteBriefings(options.content_dir, &pages, options.force, report, diagnostics, &current,
+                      cache ? &compose_keys : nullptr, cache);
   if (!st.ok()) return st;
   timer.Lap("write briefings");
   if (!options.write_site) return Status::Ok();

@@ -92,7 +92,8 @@ Status SiteWriter::Copy(const std::string& rel, const fs::path& from) {
 }
 
 Status WriteBriefings(const fs::path& content_dir, std::vector<compose::Page>* pages, bool force, BuildReport* report,
-                      core::Diagnostics* diags, std::map<std::string, compose::Page>* current) {
+                      core::Diagnostics* diags, std::map<std::string, compose::Page>* current,
+                      const std::vector<uint64_t>* keys, BuildCache::Impl* cache) {
   std::error_code ec;
   fs::path dir = content_dir / "briefings";
   fs::create_directories(dir, ec);
@@ -105,9 +106,19 @@ Status WriteBriefings(const fs::path& content_dir, std::vector<compose::Page>* p
   std::mutex mutex;
   std::vector<char> keep(pages->size(), 1);
   std::atomic<size_t> written{0}, kept{0};
+  if (keys == nullptr || force) cache = nullptr;
+  std::vector<uint64_t> stamps(cache ? pages->size() : 0, 0);  // 0: not known to hold its page
   Status st = ParallelFor(pages->size(), 0, [&](size_t i) -> Status {
     const compose::Page& page = (*pages)[i];
     fs::path file = content_dir / page.rel_path;
+    if (cache != nullptr) {
+      uint64_t stamp = core::FileStamp(file);
+      auto it = cache->briefing_files.find(page.rel_path);
+      if (stamp != 0 && it != cache->briefing_files.end() && it->second == std::make_pair((*keys)[i], stamp)) {
+        stamps[i] = stamp;  // holds this very page, untouched since
+        return Status::Ok();
+      }
+    }
     std::string display = core::GenericString(file);
     std::string text = compose::Serialize(page, true);
     std::string old;
@@ -135,8 +146,14 @@ Status WriteBriefings(const fs::path& content_dir, std::vector<compose::Page>* p
       if (!wst.ok()) return wst;
       ++written;
     }
+    if (cache != nullptr) stamps[i] = core::FileStamp(file);
     return Status::Ok();
   });
+  if (cache != nullptr) {
+    cache->briefing_files.clear();
+    for (size_t i = 0; i < pages->size(); ++i)
+      if (stamps[i] != 0 && keep[i]) cache->briefing_files[(*pages)[i].rel_path] = {(*keys)[i], stamps[i]};
+  }
   report->briefings_written += written;
   report->briefings_kept += kept;
   if (!st.ok()) return st;

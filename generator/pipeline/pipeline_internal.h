@@ -40,6 +40,11 @@ struct BuildCache::Impl {
     std::string search_text;        // what the search index gets as `body`
   };
   std::map<uint64_t, std::shared_ptr<const Body>> bodies, next_bodies;
+  // Composed briefings by article id: (ComposeKey, page).
+  std::map<std::string, std::pair<uint64_t, std::shared_ptr<const compose::Page>>> composed, next_composed;
+  // content/briefings files known to hold exactly the page of a ComposeKey:
+  // rel_path -> (ComposeKey, FileStamp after it was written or read).
+  std::map<std::string, std::pair<uint64_t, uint64_t>> briefing_files;
   // Start and end of one build's use of the render maps.
   void BeginRender() {
     next_rendered.clear();
@@ -56,9 +61,12 @@ struct BuildCache::Impl {
 // Writes composed briefings into content/briefings/, keeping hand edits.
 // Returns the pages that are current in memory (rel_path -> page) so they
 // need not be parsed again.
+// With `keys` (a ComposeKey per page) and a cache, a file known to hold its
+// page already (same key, same FileStamp) is neither serialised nor read.
 core::Status WriteBriefings(const fs::path& content_dir, std::vector<compose::Page>* pages, bool force,
                             BuildReport* report, core::Diagnostics* diagnostics,
-                            std::map<std::string, compose::Page>* current);
+                            std::map<std::string, compose::Page>* current,
+                            const std::vector<uint64_t>* keys = nullptr, struct BuildCache::Impl* cache = nullptr);
 
 // Reads every page of content/ (in-memory pages are used as they are).
 void LoadContent(const fs::path& content_dir, std::map<std::string, compose::Page> current,

@@ -2,6 +2,7 @@
 // front matter. All links are relative (RootPrefix) so one build works at a
 // domain root, under a subpath and from file://.
 #include <algorithm>
+#include <functional>
 #include <atomic>
 #include <mutex>
 #include <cstdio>
@@ -96,15 +97,27 @@ class SiteBuilder {
     st = ParallelFor(ents.size(), threads, [&](size_t i) { return EntityPage(*ents[i]); });
     if (!st.ok()) return st;
     in_.timer->Lap("render: entities");
-    for (const auto& k : kKinds)
-      if (!(st = KindIndex(k)).ok()) return st;
-    if (!(st = Home()).ok() || !(st = Timeline()).ok() || !(st = Sources()).ok()) return st;
-    if (!(st = Simple("search", "search.html", "Search")).ok() || !(st = Simple("404", "404.html", "Page not found")).ok())
-      return st;
-    if (!(st = Assets()).ok() || !(st = Feed()).ok() || !(st = Sitemap()).ok()) return st;
-    in_.timer->Lap("render: lists");
-    if (!(st = SearchIndex()).ok()) return st;
-    in_.timer->Lap("search index");
+    // The search index (the longest), lists, feeds and assets are
+    // independent of each other: run them side by side. The first failure
+    // in this order is reported.
+    std::vector<std::function<Status()>> rest = {
+        [&] { return SearchIndex(); },
+        [&] { return Timeline(); },
+        [&] { return Sources(); },
+        [&] { return KindIndex(kKinds[0]); },
+        [&] { return KindIndex(kKinds[1]); },
+        [&] { return KindIndex(kKinds[2]); },
+        [&] { return KindIndex(kKinds[3]); },
+        [&] { return Home(); },
+        [&] { return Simple("search", "search.html", "Search"); },
+        [&] { return Simple("404", "404.html", "Page not found"); },
+        [&] { return Assets(); },
+        [&] { return Feed(); },
+        [&] { return Sitemap(); },
+    };
+    st = ParallelFor(rest.size(), threads, [&](size_t i) { return rest[i](); });
+    if (!st.ok()) return st;
+    in_.timer->Lap("render: lists+index");
     if (!(st = writer_->Write(".nojekyll", "")).ok()) return st;
     report_->pages = pages_written_;
     st = writer_->Finish();

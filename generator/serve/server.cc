@@ -1,5 +1,6 @@
 // The development server: in-memory site, HTTP (cpp-httplib), builder
 // thread (debounced rebuilds), live reload over Server-Sent Events.
+#include <malloc.h>
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <netinet/in.h>
@@ -239,7 +240,6 @@ struct DevServer::Impl {
       for (const auto& [stage, seconds] : report.timings) ev.pipeline_seconds += seconds;
       ev.timings = report.timings;
     }
-    SnapshotBriefings();
     ev.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     {
       std::lock_guard<std::mutex> lock(site_mutex);
@@ -259,6 +259,15 @@ struct DevServer::Impl {
     }
     site_cv.notify_all();
     news_cv.notify_all();
+    // After the swap (requests need not wait for it); before the next batch
+    // of changes is looked at, which happens on this thread.
+    SnapshotBriefings();
+#ifdef __GLIBC__
+    // A rebuild frees most of what it allocated, spread over the arenas of
+    // many threads; hand the free pages back so a long session's RSS stays
+    // flat (bench/soak-serve).
+    malloc_trim(0);
+#endif
     if (o.on_build) o.on_build(ev);
     return ev;
   }
@@ -303,7 +312,12 @@ struct DevServer::Impl {
 
   Site WaitForSite() {
     std::unique_lock<std::mutex> lock(site_mutex);
-    site_cv.wait_for(lock, std::chrono::seconds(o.request_wait_seconds), [&] { return !building || stopping; });
+    // Wait for the rebuild running now, not for a quiet moment: under a
+    // stream of edits the next rebuild starts at once, and a request that
+    // waited for "no build running" could wait until it timed out.
+    const size_t running = builds_finished;
+    site_cv.wait_for(lock, std::chrono::seconds(o.request_wait_seconds),
+                     [&] { return !building || builds_finished != running || stopping; });
     return current;
   }
 
