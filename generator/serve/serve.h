@@ -135,7 +135,7 @@ struct ServeOptions {
   bool force_polling = false;
   int debounce_ms = 75;            // quiet time before a rebuild
   size_t workers = 64;             // HTTP worker threads, one per open connection (event streams get their own)
-  size_t max_event_streams = 8;
+  size_t max_event_streams = 32;
   int keepalive_seconds = 15;      // SSE comment interval
   int request_wait_seconds = 10;   // how long a request waits for a running rebuild
   fs::path config_file;            // watched; may not exist yet
