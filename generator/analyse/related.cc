@@ -181,23 +181,44 @@ std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& d
     }
     std::vector<std::pair<int, double>>().swap(postings[k]);
   }
+  const bool dense = n <= 8192;
   auto neighbours = [&](const std::vector<std::pair<int, double>>& q, int self, std::vector<float>& acc,
                         std::vector<int>& touched, int keep) {
-    for (auto& [k, w] : q) {
-      if (df[k] < 2 || df[k] > max_df) continue;
-      const float wq = static_cast<float>(w);
-      for (size_t i = post_begin[k], end = post_begin[k + 1]; i < end; ++i) {
-        int e = post_doc[i];
-        if (acc[e] == 0) touched.push_back(e);
-        acc[e] += wq * post_w[i];
-      }
-    }
     std::vector<std::pair<double, int>> cands;
-    for (int e : touched) {
-      if (e != self && acc[e] > 0) cands.emplace_back(acc[e], e);
-      acc[e] = 0;
+    if (dense) {
+      // Small corpora: accumulate without tracking which documents were
+      // touched (a branch that mispredicts all the time), then scan them
+      // all. The sums are the same, added in the same order.
+      float* a = acc.data();
+      for (auto& [k, w] : q) {
+        if (df[k] < 2 || df[k] > max_df) continue;
+        const float wq = static_cast<float>(w);
+        const int* pd = post_doc.data();
+        const float* pw = post_w.data();
+        for (size_t i = post_begin[k], end = post_begin[k + 1]; i < end; ++i) a[pd[i]] += wq * pw[i];
+      }
+      for (int e = 0; e < n; ++e) {
+        if (a[e] != 0) {
+          if (e != self && a[e] > 0) cands.emplace_back(a[e], e);
+          a[e] = 0;
+        }
+      }
+    } else {
+      for (auto& [k, w] : q) {
+        if (df[k] < 2 || df[k] > max_df) continue;
+        const float wq = static_cast<float>(w);
+        for (size_t i = post_begin[k], end = post_begin[k + 1]; i < end; ++i) {
+          int e = post_doc[i];
+          if (acc[e] == 0) touched.push_back(e);
+          acc[e] += wq * post_w[i];
+        }
+      }
+      for (int e : touched) {
+        if (e != self && acc[e] > 0) cands.emplace_back(acc[e], e);
+        acc[e] = 0;
+      }
+      touched.clear();
     }
-    touched.clear();
     auto better = [](const std::pair<double, int>& a, const std::pair<double, int>& b) {
       if (a.first != b.first) return a.first > b.first;
       return a.second < b.second;

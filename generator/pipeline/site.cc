@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "markdown/markdown.h"
 #include "pipeline/pipeline_internal.h"
@@ -22,7 +23,7 @@ struct EntityInfo {
   std::string name, kind, slug;
   int count = 0;
   std::vector<size_t> pages;                // indices into pages, sorted
-  std::map<std::string, int> co_mentions;   // other entity slug -> briefings shared
+  std::unordered_map<std::string, int> co_mentions;  // other entity slug -> briefings shared (order: see EntityPage)
 };
 
 struct KindInfo {
@@ -356,9 +357,11 @@ class SiteBuilder {
         info.count += e.count;
         info.pages.push_back(i);
       }
-      for (const auto& a : seen)
+      for (const auto& a : seen) {
+        auto& co = entities_[a].co_mentions;
         for (const auto& b : seen)
-          if (a != b) entities_[a].co_mentions[b] += 1;
+          if (a != b) co[b] += 1;
+      }
     }
   }
 
