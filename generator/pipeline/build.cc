@@ -147,7 +147,12 @@ uint64_t ComposeKey(const ingest::Article& a, const analyse::ArticleAnalysis& an
 
 BuildOptions OptionsFromConfig(const config::SiteConfig& c, const fs::path& config_dir) {
   BuildOptions o;
-  auto resolve = [&](const std::string& p) { return fs::path(p).is_absolute() ? fs::path(p) : config_dir / p; };
+  // With the config in the current folder, paths stay as written
+  // ("seeds/x.txt" in messages, not "./seeds/x.txt").
+  bool here = config_dir.empty() || config_dir == ".";
+  auto resolve = [&](const std::string& p) {
+    return fs::path(p).is_absolute() || here ? fs::path(p) : config_dir / p;
+  };
   o.project_dir = config_dir;
   o.seeds_dir = resolve(c.seeds_dir);
   o.content_dir = resolve(c.content_dir);
