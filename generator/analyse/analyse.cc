@@ -28,7 +28,9 @@ namespace {
 struct Work {
   ArticleAnalysis a;
   DocEntities ents;
-  TermCounts terms;
+  // Shared, not copied: a cache hit reuses the counts as they are (they
+  // are only read after AnalyseOne).
+  std::shared_ptr<const TermCounts> terms;
 };
 
 int SummaryLength(int n, const AnalyseOptions& o) {
@@ -59,7 +61,7 @@ void AnalyseOne(const Document& doc, const AnalyseOptions& o, Work* w) {
   a.key_points = PickKeyPoints(texts, words, vecs, scores, o.key_points_min, o.key_points_max);
   w->ents = ExtractEntities(texts, words);
   a.quotes = ExtractQuotes(a.sentences, w->ents);
-  w->terms = CountTerms(title, texts, words);
+  w->terms = std::make_shared<const TermCounts>(CountTerms(title, texts, words));
 }
 
 std::string CacheKey(const Document& d) {
@@ -86,6 +88,11 @@ struct AnalysisCache::Impl {
   std::string options_key;
   std::unordered_map<std::string, std::shared_ptr<const Work>> entries;
   size_t hits = 0, misses = 0;
+  // Phrase document frequencies of the documents of the last call (their
+  // keys, with repeats), updated by difference on the next call.
+  bool df_valid = false;
+  std::unordered_map<std::string, int> phrase_df;
+  std::unordered_map<std::string, int> df_keys;  // key -> documents counted
 };
 
 AnalysisCache::AnalysisCache() : impl_(std::make_unique<Impl>()) {}
@@ -116,6 +123,7 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
     AnalysisCache::Impl& c = *cache->impl_;
     if (c.options_key != OptionsKey(options)) {
       c.entries.clear();
+      c.df_valid = false;
       c.options_key = OptionsKey(options);
     }
     std::vector<std::string> keys(n);
@@ -135,6 +143,33 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
       auto it = c.entries.find(keys[k]);
       next[keys[k]] = it != c.entries.end() ? it->second : std::make_shared<const Work>(work[k]);
     }
+    // Phrase document frequencies: add the documents that came, take away
+    // those that went (the same counts as counting every document again).
+    std::unordered_map<std::string, int> now;
+    for (int k = 0; k < n; ++k) now[keys[k]]++;
+    if (!c.df_valid) {
+      c.phrase_df.clear();
+      c.df_keys.clear();
+    }
+    auto apply = [&](const Work& w, int times) {
+      for (const auto& [p, count] : w.terms->phrases) {
+        int& df = c.phrase_df[p];
+        df += times;
+        if (df == 0) c.phrase_df.erase(p);
+      }
+    };
+    for (const auto& [key, times] : c.df_keys) {
+      auto it = now.find(key);
+      int d = (it == now.end() ? 0 : it->second) - times;
+      if (d < 0) apply(*c.entries.at(key), d);  // still in the old entries
+    }
+    for (const auto& [key, times] : now) {
+      auto it = c.df_keys.find(key);
+      int d = times - (it == c.df_keys.end() ? 0 : it->second);
+      if (d > 0) apply(*next.at(key), d);
+    }
+    c.df_keys = std::move(now);
+    c.df_valid = true;
     c.entries = std::move(next);  // documents that are gone leave the cache
   }
   STAGE("per-document");
@@ -163,19 +198,25 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
   }
   STAGE("corpus merge");
   // Keyphrases against corpus document frequencies.
-  std::unordered_map<std::string, int> phrase_df;
-  for (const Work& w : work) {
-    for (const auto& [p, c] : w.terms.phrases) phrase_df[p]++;
+  std::unordered_map<std::string, int> own_df;
+  if (cache == nullptr) {
+    size_t phrases = 0;
+    for (const Work& w : work) phrases += w.terms->phrases.size();
+    own_df.reserve(phrases / 2 + 16);
+    for (const Work& w : work) {
+      for (const auto& [p, c] : w.terms->phrases) own_df[p]++;
+    }
   }
+  const std::unordered_map<std::string, int>& phrase_df = cache ? cache->impl_->phrase_df : own_df;
   ParallelFor(n, options.threads, [&](int k) {
     work[k].a.keyphrases =
-        PickKeyphrases(work[k].terms, phrase_df, n, std::max(0, options.keyphrases_max), work[k].a.entities);
+        PickKeyphrases(*work[k].terms, phrase_df, n, std::max(0, options.keyphrases_max), work[k].a.entities);
   });
   STAGE("keyphrases");
   // Related articles.
   std::vector<RelatedInput> rin(n);
   for (int k = 0; k < n; ++k) {
-    rin[k].terms = &work[k].terms;
+    rin[k].terms = work[k].terms.get();
     rin[k].entities = &work[k].a.entities;
     rin[k].keyphrases = &work[k].a.keyphrases;
     rin[k].id = &work[k].a.id;

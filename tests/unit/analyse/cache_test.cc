@@ -29,6 +29,8 @@ bool Same(const std::vector<ArticleAnalysis>& x, const std::vector<ArticleAnalys
       if (a.entities[k].name != b.entities[k].name || a.entities[k].count != b.entities[k].count) return false;
     for (size_t k = 0; k < a.quotes.size(); ++k)
       if (a.quotes[k].speaker != b.quotes[k].speaker) return false;
+    for (size_t k = 0; k < a.keyphrases.size(); ++k)
+      if (a.keyphrases[k].text != b.keyphrases[k].text || a.keyphrases[k].weight != b.keyphrases[k].weight) return false;
   }
   return true;
 }
@@ -53,4 +55,41 @@ TEST_CASE("the analysis cache gives the same output and re-analyses only changed
   o.summary_sentences = 1;  // other options: nothing reused
   CHECK(Same(Analyse(docs, o, nullptr, &cache), Analyse(docs, o, nullptr)));
   CHECK(cache.misses() == 3);
+}
+
+TEST_CASE("the analysis cache keeps keyphrase document frequencies right through edits, removals and duplicates",
+          "[analyse][cache]") {
+  // Phrase document frequencies are updated by difference between calls;
+  // every step must weigh keyphrases exactly as counting afresh does.
+  auto doc = [](std::string id, std::string title, std::string text) {
+    return Document{std::move(id), std::move(title), {std::move(text)}};
+  };
+  std::vector<Document> docs = {
+      doc("a", "Oil prices", "Oil prices rose. Oil prices fell. The central bank watched oil prices and interest rates."),
+      doc("b", "Rates", "Interest rates rose. Interest rates worry the central bank. Oil prices rose too."),
+      doc("c", "Banks", "The central bank held interest rates. The central bank spoke about oil prices."),
+  };
+  AnalysisCache cache;
+  AnalyseOptions o;
+  auto step = [&](const char* what) {
+    INFO(what);
+    auto cached = Analyse(docs, o, nullptr, &cache);
+    auto fresh = Analyse(docs, o, nullptr);
+    CHECK(Same(cached, fresh));
+    size_t phrases = 0;
+    for (const auto& a : fresh) phrases += a.keyphrases.size();
+    CHECK(phrases > 0);
+  };
+  step("first call");
+  docs.push_back(docs[0]);  // a duplicate of "a" (same text, same key)
+  docs.back().id = "a2";
+  step("a duplicate");
+  docs[1].paragraphs[0] += " Interest rates and oil prices again.";
+  step("an edit adding phrases");
+  docs.erase(docs.begin());  // one of the two copies goes
+  step("one copy removed");
+  docs.erase(docs.begin() + 2);  // the other copy goes too
+  step("both copies removed");
+  docs.push_back(doc("d", "Markets", "Stock markets and oil prices. Stock markets rose. Stock markets fell."));
+  step("a new document");
 }
