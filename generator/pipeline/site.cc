@@ -292,14 +292,14 @@ class SiteBuilder {
       b->md = markdown::Render(pages_[i].page.body, markdown::MarkdownOptions());
       if (pages_[i].page.is_briefing) b->search_text = SearchBody(b->md.plain_text, true);
       b->md.plain_text.clear();
-      return std::shared_ptr<const BuildCache::Impl::Body>(std::move(b));
+      return b;
     };
-    std::shared_ptr<const BuildCache::Impl::Body> body;
-    if (cache_ == nullptr) {
-      body = make();
-      search_text_[i] = body->search_text;
-      return body;
+    if (cache_ == nullptr) {  // nobody else holds the body: its text moves
+      auto b = make();
+      search_text_[i] = std::move(b->search_text);
+      return b;
     }
+    std::shared_ptr<const BuildCache::Impl::Body> body;
     uint64_t key = core::Fingerprint().Add(pages_[i].page.body).Add(pages_[i].page.is_briefing).value();
     {
       std::lock_guard<std::mutex> lock(cache_->mutex);
