@@ -1,3 +1,4 @@
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,12 +13,38 @@
 namespace dossier::core {
 
 Status ReadFile(const fs::path& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Io(std::string("cannot read: ") + std::strerror(errno), {GenericString(path)});
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return Status::Io("read failed", {GenericString(path)});
-  *out = std::move(ss).str();
+  // One read into a buffer sized from fstat (a stream copy would grow the
+  // string by doubling: several copies and page faults per file). Reads on
+  // until EOF, so files that grow while read, pipes and /proc files work too.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::Io(std::string("cannot read: ") + std::strerror(errno), {GenericString(path)});
+  struct stat st;
+  size_t want = 0;
+  if (::fstat(fd, &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      ::close(fd);
+      return Status::Io(std::string("cannot read: ") + std::strerror(EISDIR), {GenericString(path)});
+    }
+    if (S_ISREG(st.st_mode) && st.st_size > 0) want = static_cast<size_t>(st.st_size);
+  }
+  std::string data;
+  data.resize(want + 1);  // one spare byte: EOF is seen without growing
+  size_t len = 0;
+  while (true) {
+    if (len == data.size()) data.resize(data.size() < 4096 ? 8192 : data.size() * 2);
+    ssize_t n = ::read(fd, data.data() + len, data.size() - len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      return Status::Io(std::string("read failed: ") + std::strerror(err), {GenericString(path)});
+    }
+    if (n == 0) break;
+    len += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  data.resize(len);
+  *out = std::move(data);
   return Status::Ok();
 }
 

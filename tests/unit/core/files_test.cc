@@ -1,0 +1,81 @@
+// core: reading whole files, and the batch-heap set-up of `dossier index`.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "core/core.h"
+#include "support/test_support.h"
+
+using dossier::core::ReadFile;
+using dossier::core::Status;
+using dossier::test::TempDir;
+using dossier::test::WriteFileOrDie;
+
+TEST_CASE("core: ReadFile reads whole files of any size, and names the file when it cannot", "[core]") {
+  TempDir dir;
+  std::string big;
+  for (int i = 0; big.size() < 3 * 1024 * 1024 + 17; ++i) big += "line " + std::to_string(i) + "\n";
+  big.push_back('\0');
+  big += "after a NUL";
+  WriteFileOrDie(dir / "big.txt", big);
+  WriteFileOrDie(dir / "empty.txt", "");
+  std::string out = "stale";
+  REQUIRE(ReadFile(dir / "big.txt", &out).ok());
+  CHECK(out == big);
+  REQUIRE(ReadFile(dir / "empty.txt", &out).ok());
+  CHECK(out.empty());
+
+  // stat() gives no size for /proc files: read until EOF.
+  REQUIRE(ReadFile("/proc/self/status", &out).ok());
+  CHECK(out.find("Name:") == 0);
+
+  Status missing = ReadFile(dir / "missing.txt", &out);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.ToString().find("missing.txt") != std::string::npos);
+  CHECK(missing.ToString().find("No such file") != std::string::npos);
+  Status folder = ReadFile(dir.path(), &out);
+  REQUIRE_FALSE(folder.ok());
+  CHECK(folder.ToString().find("Is a directory") != std::string::npos);
+}
+
+// In a child process (the set-up is for the whole process and never undone):
+// the heap must be advised for transparent huge pages (VmFlags "hg" in
+// /proc/self/smaps), and allocations must still work.
+TEST_CASE("core: PrepareBatchHeap advises huge pages for the malloc heap", "[core]") {
+#if defined(__SANITIZE_ADDRESS__)
+  SUCCEED("sanitizer builds bring their own allocator: PrepareBatchHeap is a no-op there");
+#else
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    if (!dossier::core::PrepareBatchHeap(size_t(64) << 20)) _exit(3);
+    std::vector<std::string> blocks;
+    for (int i = 0; i < 64; ++i) blocks.emplace_back(size_t(256) << 10, static_cast<char>('a' + i % 26));
+    for (int i = 0; i < 64; ++i)
+      if (blocks[i][1000] != static_cast<char>('a' + i % 26)) _exit(4);
+    std::ifstream smaps("/proc/self/smaps");
+    std::string line;
+    bool in_heap = false;
+    while (std::getline(smaps, line)) {
+      if (line.find("[heap]") != std::string::npos) in_heap = true;
+      if (in_heap && line.rfind("VmFlags:", 0) == 0) {
+        if (line.find(" hg") != std::string::npos) _exit(0);
+        in_heap = false;  // the heap may be split in several mappings
+      }
+    }
+    _exit(5);
+  }
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  INFO("child exit code (3: not advised, 4: memory wrong, 5: no [heap] mapping with VmFlags hg)");
+  CHECK(WEXITSTATUS(status) == 0);
+#endif
+}
