@@ -152,12 +152,23 @@ int RunIndex(const std::string& docs_path, const std::string& out_path) {
   std::error_code size_ec;
   const auto docs_size = fs::file_size(docs_path, size_ec);
   core::PrepareBatchHeap(std::max<size_t>(size_t(64) << 20, size_ec ? 0 : static_cast<size_t>(docs_size) * 24));
-  std::string text;
-  core::Status st = core::ReadFile(docs_path, &text);
   search::IndexSpec spec;
   std::vector<search::Document> docs;
-  if (st.ok()) st = search::ParseDocsJson(text, docs_path, &spec, &docs);
-  if (st.ok()) st = core::WriteFileAtomic(out_path, search::BuildLunrIndex(spec, docs));
+  core::Status st;
+  {
+    std::string text;  // freed before the index is built (its memory is reused)
+    st = core::ReadFile(docs_path, &text);
+    if (st.ok()) st = search::ParseDocsJson(text, docs_path, &spec, &docs);
+  }
+  if (st.ok()) {
+    // Streamed into the file: the whole text is never held in memory.
+    core::AtomicFileWriter out(out_path);
+    st = out.Open();
+    if (st.ok()) {
+      search::WriteLunrIndex(spec, docs, [&out](std::string_view piece) { return out.Write(piece); });
+      st = out.Commit();
+    }
+  }
   if (!st.ok()) {
     PrintError(st);
     return kExitError;

@@ -164,6 +164,26 @@ uint64_t FileStamp(const fs::path& path);
 // Writes through a temporary file in the same folder and renames it into
 // place, so a reader never sees a half-written file. Creates parent folders.
 Status WriteFileAtomic(const fs::path& path, std::string_view data);
+// The same for a file written in pieces: Open() creates the temporary file
+// (and parent folders), Write() appends (false after the first failure, whose
+// error Commit() reports), Commit() closes it and renames it into place. A
+// writer destroyed without a successful Commit() removes its temporary file.
+class AtomicFileWriter {
+ public:
+  explicit AtomicFileWriter(fs::path path);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+  Status Open();
+  bool Write(std::string_view data);
+  Status Commit();
+
+ private:
+  fs::path path_, tmp_;
+  int fd_ = -1;
+  int error_ = 0;
+  bool committed_ = false;
+};
 // Plain write (truncate + write), creating parent folders; for files inside
 // a folder that is itself swapped into place.
 Status WriteFile(const fs::path& path, std::string_view data);

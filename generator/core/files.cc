@@ -48,32 +48,74 @@ Status ReadFile(const fs::path& path, std::string* out) {
   return Status::Ok();
 }
 
-Status WriteFileAtomic(const fs::path& path, std::string_view data) {
-  std::error_code ec;
-  if (path.has_parent_path()) {
-    fs::create_directories(path.parent_path(), ec);
-    if (ec) return Status::Io("cannot create folder: " + ec.message(), {GenericString(path.parent_path())});
-  }
-  fs::path tmp = path;
-  tmp += ".dossier-tmp-" + std::to_string(getpid());
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return Status::Io(std::string("cannot write: ") + std::strerror(errno), {GenericString(path)});
-  size_t written = data.empty() ? 0 : std::fwrite(data.data(), 1, data.size(), f);
-  bool ok = written == data.size();
-  ok = (std::fflush(f) == 0) && ok;
-  int err = errno;
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok) {
-    fs::remove(tmp, ec);
-    return Status::Io(std::string("cannot write: ") + std::strerror(err ? err : EIO), {GenericString(path)});
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
+AtomicFileWriter::AtomicFileWriter(fs::path path) : path_(std::move(path)) {}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!tmp_.empty() && !committed_) {
     std::error_code ignored;
-    fs::remove(tmp, ignored);
-    return Status::Io("cannot replace file: " + ec.message(), {GenericString(path)});
+    fs::remove(tmp_, ignored);
+  }
+}
+
+Status AtomicFileWriter::Open() {
+  std::error_code ec;
+  if (path_.has_parent_path()) {
+    fs::create_directories(path_.parent_path(), ec);
+    if (ec) return Status::Io("cannot create folder: " + ec.message(), {GenericString(path_.parent_path())});
+  }
+  tmp_ = path_;
+  tmp_ += ".dossier-tmp-" + std::to_string(getpid());
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd_ < 0) {
+    int err = errno;
+    tmp_.clear();
+    return Status::Io(std::string("cannot write: ") + std::strerror(err), {GenericString(path_)});
   }
   return Status::Ok();
+}
+
+bool AtomicFileWriter::Write(std::string_view data) {
+  if (fd_ < 0 || error_ != 0) {
+    if (error_ == 0) error_ = EBADF;
+    return false;
+  }
+  while (!data.empty()) {
+    ssize_t n = ::write(fd_, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      error_ = errno;
+      return false;
+    }
+    if (n == 0) {
+      error_ = EIO;
+      return false;
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+Status AtomicFileWriter::Commit() {
+  if (fd_ < 0 && error_ == 0) error_ = EBADF;
+  if (fd_ >= 0) {
+    if (::close(fd_) != 0 && error_ == 0) error_ = errno;
+    fd_ = -1;
+  }
+  if (error_ != 0) return Status::Io(std::string("cannot write: ") + std::strerror(error_), {GenericString(path_)});
+  std::error_code ec;
+  fs::rename(tmp_, path_, ec);
+  if (ec) return Status::Io("cannot replace file: " + ec.message(), {GenericString(path_)});
+  committed_ = true;
+  return Status::Ok();
+}
+
+Status WriteFileAtomic(const fs::path& path, std::string_view data) {
+  AtomicFileWriter w(path);
+  Status st = w.Open();
+  if (!st.ok()) return st;
+  w.Write(data);
+  return w.Commit();
 }
 
 Status WriteFile(const fs::path& path, std::string_view data) {

@@ -224,12 +224,19 @@ char* WriteScore(double score, char* q) {
 
 // The output text, written through raw pointers: Room(n) makes room for n
 // more bytes and returns where they go; Done(end) keeps what was written.
+// With a sink, the text is passed on in pieces of about kFlushBytes (Room
+// flushes what was written before it makes room), so the buffer stays small
+// and its memory is reused.
 class OutBuf {
  public:
+  static constexpr size_t kFlushBytes = size_t(1) << 18;
   // `capacity` is reserved (address space only); the string is resized as
   // it fills, so memory pages are only touched when written.
-  explicit OutBuf(size_t capacity) { s_.reserve(capacity); }
+  explicit OutBuf(size_t capacity, const IndexSink* sink = nullptr) : sink_(sink) {
+    s_.reserve(sink_ != nullptr ? kFlushBytes * 2 : capacity);
+  }
   char* Room(size_t n) {
+    if (sink_ != nullptr && len_ >= kFlushBytes) Flush();
     if (len_ + n > s_.size()) s_.resize(std::max(len_ + n, std::min(s_.capacity(), s_.size() + (size_t(1) << 16))));
     return s_.data() + len_;
   }
@@ -239,6 +246,12 @@ class OutBuf {
     std::memcpy(p, v.data(), v.size());
     len_ += v.size();
   }
+  // Passes what was written to the sink (after its first failure, nothing).
+  void Flush() {
+    if (len_ != 0 && ok_) ok_ = (*sink_)(std::string_view(s_.data(), len_));
+    len_ = 0;
+  }
+  bool ok() const { return ok_; }
   std::string_view View() const { return std::string_view(s_.data(), len_); }
   std::string Take() {
     s_.resize(len_);
@@ -248,6 +261,8 @@ class OutBuf {
  private:
   std::string s_;
   size_t len_ = 0;
+  const IndexSink* sink_;
+  bool ok_ = true;
 };
 
 inline char* Copy(char* p, std::string_view v) {
@@ -338,7 +353,9 @@ class Builder {
  public:
   explicit Builder(const IndexSpec& spec) : spec_(spec) {}
 
-  std::string Build(const std::vector<Document>& docs);
+  // Builds the index; with a sink, the text goes to the sink (and "" is
+  // returned; *sink_ok tells whether every call succeeded), else it is returned.
+  std::string Build(const std::vector<Document>& docs, const IndexSink* sink = nullptr, bool* sink_ok = nullptr);
 
  private:
   void SetUpFields();
@@ -350,7 +367,7 @@ class Builder {
   void AddTerm(int32_t term, uint32_t start, uint32_t length, uint32_t index, bool from_array);
   int32_t TermFor(std::u16string_view trimmed);
   int32_t TermFor(std::u16string_view trimmed, const U16Map::Hashed& hk);
-  std::string Serialise();
+  std::string Serialise(const IndexSink* sink, bool* sink_ok);
   void WriteFieldVectors(const std::vector<double>& avg, const std::vector<double>& idf,
                          const std::vector<std::string>& ref_body, const std::vector<std::string>& field_body,
                          OutBuf* out);
@@ -611,7 +628,7 @@ void Builder::AddDocuments(const std::vector<Document>& docs, const Block& block
   }
 }
 
-std::string Builder::Build(const std::vector<Document>& docs) {
+std::string Builder::Build(const std::vector<Document>& docs, const IndexSink* sink, bool* sink_ok) {
   SetUpFields();
   SetUpRefs(docs);
   doc_count_ = docs.size();
@@ -689,7 +706,7 @@ std::string Builder::Build(const std::vector<Document>& docs) {
     cv.notify_all();
     helper.join();
   }
-  return Serialise();
+  return Serialise(sink, sink_ok);
 }
 
 void Builder::WriteFieldVectors(const std::vector<double>& avg, const std::vector<double>& idf,
@@ -741,7 +758,7 @@ void Builder::WriteFieldVectors(const std::vector<double>& avg, const std::vecto
   }
 }
 
-std::string Builder::Serialise() {
+std::string Builder::Serialise(const IndexSink* sink, bool* sink_ok) {
   const size_t F = fields_.size();
   const size_t R = refs_.size();
   const size_t T = terms_.size();
@@ -780,7 +797,10 @@ std::string Builder::Serialise() {
   // `head` gets room for the inverted index too, which is appended to it
   // at the end without moving it.
   const size_t inverted_estimate = entries_.size() * 16 + T * 32 + occs_.size() * 16 + 1024;
-  OutBuf head(tf_pairs_.size() * 14 + ref_bytes * (F + 2) + 1024 + inverted_estimate);
+  // With a sink, `head` streams (from the helper thread, which is the only
+  // one calling the sink until it is joined) and the inverted index waits in
+  // `out` until the field vectors are through.
+  OutBuf head(tf_pairs_.size() * 14 + ref_bytes * (F + 2) + 1024 + inverted_estimate, sink);
   head.Put("{\"version\":\"2.3.9\",\"fields\":[");
   for (size_t f = 0; f < F; ++f) {
     if (f) head.Put(",");
@@ -916,6 +936,12 @@ std::string Builder::Serialise() {
   }
   out.Put("],\"pipeline\":[\"stemmer\"]}");
   if (helper.joinable()) helper.join();
+  if (sink != nullptr) {
+    head.Flush();
+    bool ok = head.ok() && (*sink)(out.View());
+    if (sink_ok != nullptr) *sink_ok = ok;
+    return std::string();
+  }
   std::string text = head.Take();
   text.append(out.View());
   return text;
@@ -984,6 +1010,13 @@ void Builder::AppendPostingMetadata(size_t g, size_t fi, const std::vector<uint3
 std::string BuildLunrIndex(const IndexSpec& spec, const std::vector<Document>& docs) {
   Builder b(spec);
   return b.Build(docs);
+}
+
+bool WriteLunrIndex(const IndexSpec& spec, const std::vector<Document>& docs, const IndexSink& sink) {
+  Builder b(spec);
+  bool ok = false;
+  b.Build(docs, &sink, &ok);
+  return ok;
 }
 
 std::string LunrStem(const std::string& token) {

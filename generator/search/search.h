@@ -4,7 +4,9 @@
 // Pure: no I/O.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/core.h"
@@ -39,6 +41,15 @@ struct IndexSpec {
 // The serialised index (UTF-8 JSON, no whitespace), exactly as lunr 2.3.9
 // would write it for the same documents added in the same order.
 std::string BuildLunrIndex(const IndexSpec& spec, const std::vector<Document>& docs);
+
+// The same text passed to `sink` in pieces, in order (pieces of ~256 KiB
+// while the field vectors are written, then the inverted index in one), so
+// that a caller writing a file never holds the whole text. A sink returns
+// false on failure; later pieces are then not passed. Returns whether every
+// call succeeded. The sink may be called from a helper thread (never from
+// two threads at once).
+using IndexSink = std::function<bool(std::string_view piece)>;
+bool WriteLunrIndex(const IndexSpec& spec, const std::vector<Document>& docs, const IndexSink& sink);
 
 // The DOCS_JSON consumed by the lunr oracle: {"ref":"id","fields":[...],
 // "documents":[...], ...} for the same inputs.

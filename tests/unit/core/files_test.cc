@@ -1,6 +1,8 @@
 // core: reading whole files, and the batch-heap set-up of `dossier index`.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -78,4 +80,65 @@ TEST_CASE("core: PrepareBatchHeap advises huge pages for the malloc heap", "[cor
   INFO("child exit code (3: not advised, 4: memory wrong, 5: no [heap] mapping with VmFlags hg)");
   CHECK(WEXITSTATUS(status) == 0);
 #endif
+}
+
+TEST_CASE("core: AtomicFileWriter renames into place only on Commit and cleans up otherwise", "[core]") {
+  TempDir dir;
+  const auto target = dir / "out/index.json";
+  WriteFileOrDie(dir / "keep.json", "old");
+  {
+    dossier::core::AtomicFileWriter w(target);
+    REQUIRE(w.Open().ok());  // creates out/
+    CHECK(w.Write("{\"a\":"));
+    CHECK(w.Write("1}"));
+    CHECK_FALSE(std::filesystem::exists(target));  // not before Commit
+    REQUIRE(w.Commit().ok());
+  }
+  std::string out;
+  REQUIRE(ReadFile(target, &out).ok());
+  CHECK(out == "{\"a\":1}");
+  CHECK(std::distance(std::filesystem::directory_iterator(dir / "out"), {}) == 1);
+
+  {  // abandoned: the old file stays, no temporary file is left
+    dossier::core::AtomicFileWriter w(dir / "keep.json");
+    REQUIRE(w.Open().ok());
+    CHECK(w.Write("half"));
+  }
+  REQUIRE(ReadFile(dir / "keep.json", &out).ok());
+  CHECK(out == "old");
+  CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), {}) == 2);  // keep.json, out/
+
+  // A folder that cannot be made (its parent is a file): Open names it.
+  Status bad_parent = dossier::core::AtomicFileWriter(dir / "keep.json/x.json").Open();
+  REQUIRE_FALSE(bad_parent.ok());
+  CHECK(bad_parent.ToString().find("keep.json") != std::string::npos);
+
+  // A write that fails (over RLIMIT_FSIZE, in a child process: EFBIG): Write
+  // returns false, Commit reports the error, the target is not replaced and
+  // no temporary file is left.
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit lim{8, 8};
+    setrlimit(RLIMIT_FSIZE, &lim);
+    auto run = [&]() -> int {  // the writer is destroyed before _exit
+      dossier::core::AtomicFileWriter w(dir / "keep.json");
+      if (!w.Open().ok()) return 3;
+      if (!w.Write("1234")) return 4;
+      if (w.Write("5678901234")) return 5;
+      if (w.Write("more")) return 6;  // nothing after the first failure
+      Status st = w.Commit();
+      if (st.ok() || st.ToString().find("File too large") == std::string::npos) return 7;
+      return 0;
+    };
+    _exit(run());
+  }
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  REQUIRE(ReadFile(dir / "keep.json", &out).ok());
+  CHECK(out == "old");
+  CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), {}) == 2);
 }

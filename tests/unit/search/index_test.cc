@@ -214,3 +214,35 @@ TEST_CASE("DocsJson round-trips through ParseDocsJson to the same index", "[sear
   CHECK(docs2[0].boost == 2);
   CHECK(docs2[2].ref == "c\"q");
 }
+
+// WriteLunrIndex passes the same text in pieces (several for a corpus whose
+// field vectors exceed one piece), and stops at the first failing piece.
+TEST_CASE("search: WriteLunrIndex streams exactly BuildLunrIndex's text and stops when the sink fails",
+          "[search]") {
+  IndexSpec spec;
+  spec.fields = {{"title", 10}, {"summary", 4}, {"body", 1}};
+  std::vector<Document> docs;
+  for (int i = 0; i < 3000; ++i) {
+    std::string n = std::to_string(i);
+    docs.push_back(Doc("doc-" + n, {S("Title " + n + " of the report"), S("Summary word" + n),
+                                    S("Body text with term" + n + " and term" + std::to_string(i % 97) +
+                                      " plus the shared words economy, growth and markets.")}));
+  }
+  const std::string whole = BuildLunrIndex(spec, docs);
+  std::string streamed;
+  size_t pieces = 0;
+  REQUIRE(dossier::search::WriteLunrIndex(spec, docs, [&](std::string_view p) {
+    streamed.append(p);
+    ++pieces;
+    return true;
+  }));
+  CHECK(pieces > 2);
+  CHECK(streamed == whole);
+
+  size_t calls = 0;
+  CHECK_FALSE(dossier::search::WriteLunrIndex(spec, docs, [&](std::string_view) {
+    ++calls;
+    return false;
+  }));
+  CHECK(calls == 1);
+}
