@@ -200,4 +200,43 @@ bool IsIgnoredFileName(std::string_view name) {
   return false;
 }
 
+std::string RebaseRelativeUrls(std::string_view html, size_t depth) {
+  if (depth == 0) return std::string(html);
+  std::string prefix;
+  for (size_t i = 0; i < depth; ++i) prefix += "../";
+  static constexpr std::string_view kAttrs[] = {" href=\"", " src=\"", " action=\"", " data-root=\""};
+  std::string out;
+  out.reserve(html.size() + 256);
+  size_t pos = 0;
+  while (pos < html.size()) {
+    // The nearest attribute of any of the four kinds.
+    size_t best = std::string_view::npos, best_len = 0;
+    for (std::string_view a : kAttrs) {
+      size_t at = html.find(a, pos);
+      if (at < best) {
+        best = at;
+        best_len = a.size();
+      }
+    }
+    if (best == std::string_view::npos) break;
+    const size_t value = best + best_len;
+    out.append(html.substr(pos, value - pos));
+    const size_t end = html.find('"', value);
+    if (end == std::string_view::npos) {
+      pos = value;
+      break;
+    }
+    std::string_view v = html.substr(value, end - value);
+    size_t colon = v.find(':');
+    bool has_scheme = colon != std::string_view::npos && v.find_first_of("/?#") > colon;
+    bool relative = !has_scheme && (v.empty() ? html.substr(best, best_len) == " data-root=\""
+                                              : (v[0] != '#' && v[0] != '/'));
+    if (relative) out += prefix;
+    out.append(v);
+    pos = end;
+  }
+  out.append(html.substr(std::min(pos, html.size())));
+  return out;
+}
+
 }  // namespace dossier::serve

@@ -60,6 +60,13 @@ bool NormalizeBasePath(std::string_view in, std::string* out, std::string* error
 // maps to its index.html; ".html" is never guessed.
 ResolvedPath ResolveRequestPath(std::string_view target, std::string_view base_path);
 
+// The site's 404 page is built for the site root; served for a missing path
+// `depth` folders down, its relative URLs would point into that folder (no
+// styles, broken menu). Prefixes "../" × depth to every relative URL in
+// double-quoted href, src, action and data-root attributes (not to "#…",
+// "/…", "//…" or URLs with a scheme).
+std::string RebaseRelativeUrls(std::string_view html, size_t depth);
+
 // Content-Type for a site path, by extension ("application/octet-stream"
 // when unknown). Text types carry "; charset=utf-8".
 std::string MimeTypeFor(std::string_view path);

@@ -9,6 +9,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -368,7 +369,11 @@ struct DevServer::Impl {
       }
       auto nf = files.find("404.html");
       res.status = 404;
-      if (nf != files.end()) res.set_content(WithSnippet(nf->second.text(), site.epoch), "text/html; charset=utf-8");
+      if (nf != files.end()) {
+        const size_t depth = static_cast<size_t>(std::count(rp.key.begin(), rp.key.end(), '/'));
+        res.set_content(WithSnippet(RebaseRelativeUrls(nf->second.text(), depth), site.epoch),
+                        "text/html; charset=utf-8");
+      }
       else res.set_content("404 Not Found\n", "text/plain; charset=utf-8");
       res.set_header("Cache-Control", "no-cache");
       return;

@@ -10,6 +10,7 @@ using dossier::serve::MimeTypeFor;
 using dossier::serve::NormalizeBasePath;
 using dossier::serve::PathVerdict;
 using dossier::serve::ResolveRequestPath;
+using dossier::serve::RebaseRelativeUrls;
 
 TEST_CASE("serve: hostile request paths are refused", "[serve]") {
   const std::string long_path = "/" + std::string(1100, 'a');
@@ -147,4 +148,27 @@ TEST_CASE("serve: loopback hosts and ignored file names", "[serve]") {
     INFO(n);
     CHECK_FALSE(IsIgnoredFileName(n));
   }
+}
+
+TEST_CASE("serve: the 404 page's relative URLs are rebased for nested paths", "[serve]") {
+  const std::string page =
+      "<html lang=\"en\" data-root=\"\"><head><link rel=\"stylesheet\" href=\"assets/site.css\">"
+      "<script src=\"assets/search.js\" defer></script></head><body>"
+      "<a href=\"#main\">Skip</a> <a href=\"index.html\">Home</a> <a href=\"https://example.org/x\">out</a>"
+      "<a href=\"/abs.html\">abs</a> <a href=\"mailto:a@b.c\">mail</a> <a href=\"a/b:c.html\">colon</a>"
+      "<form action=\"search.html\"></form></body></html>";
+  CHECK(RebaseRelativeUrls(page, 0) == page);
+  const std::string two = RebaseRelativeUrls(page, 2);
+  CHECK(two.find("data-root=\"../../\"") != std::string::npos);
+  CHECK(two.find("href=\"../../assets/site.css\"") != std::string::npos);
+  CHECK(two.find("src=\"../../assets/search.js\"") != std::string::npos);
+  CHECK(two.find("href=\"../../index.html\"") != std::string::npos);
+  CHECK(two.find("action=\"../../search.html\"") != std::string::npos);
+  CHECK(two.find("href=\"../../a/b:c.html\"") != std::string::npos);  // ':' after a '/' is no scheme
+  CHECK(two.find("href=\"#main\"") != std::string::npos);
+  CHECK(two.find("href=\"https://example.org/x\"") != std::string::npos);
+  CHECK(two.find("href=\"/abs.html\"") != std::string::npos);
+  CHECK(two.find("href=\"mailto:a@b.c\"") != std::string::npos);
+  // An unterminated attribute at the end is copied as it is.
+  CHECK(RebaseRelativeUrls("<a href=\"x", 1) == "<a href=\"x");
 }

@@ -180,6 +180,15 @@ TEST_CASE("serve: pages, MIME types, HEAD and the 404 page", "[serve]") {
   CHECK(StripLiveReloadSnippet(nf->body) == site.files->at("404.html").text());
   CHECK(nf->body.find("data-dossier-live") != std::string::npos);
   CHECK(nf->get_header_value("Content-Type") == "text/html; charset=utf-8");
+  // A missing page two folders down: the 404 page's relative URLs are
+  // rebased to the site root, so its styles, menu and search still work.
+  auto deep = c.Get("/briefings/old/gone.html");
+  REQUIRE(deep);
+  CHECK(deep->status == 404);
+  CHECK(deep->body.find("href=\"../../assets/site.css\"") != std::string::npos);
+  CHECK(deep->body.find("data-root=\"../../\"") != std::string::npos);
+  CHECK(deep->body.find("action=\"../../search.html\"") != std::string::npos);
+  CHECK(deep->body.find("href=\"assets/") == std::string::npos);
   // Never guesses ".html"; folders without index.html are 404.
   CHECK(c.Get("/search")->status == 404);
   CHECK(c.Get("/briefings/")->status == (site.files->count("briefings/index.html") ? 200 : 404));
