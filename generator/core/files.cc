@@ -124,12 +124,27 @@ Status WriteFile(const fs::path& path, std::string_view data) {
     fs::create_directories(path.parent_path(), ec);
     if (ec) return Status::Io("cannot create folder: " + ec.message(), {GenericString(path.parent_path())});
   }
-  FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) return Status::Io(std::string("cannot write: ") + std::strerror(errno), {GenericString(path)});
-  bool ok = data.empty() || std::fwrite(data.data(), 1, data.size(), f) == data.size();
-  int err = errno;
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok) return Status::Io(std::string("cannot write: ") + std::strerror(err ? err : EIO), {GenericString(path)});
+  // POSIX calls, so that the error reported is the one of the call that
+  // failed (a buffered stream may only fail at close, when errno of an
+  // earlier call would still be set: a full disk then read "No such file").
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) return Status::Io(std::string("cannot write: ") + std::strerror(errno), {GenericString(path)});
+  int err = 0;
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      err = errno;
+      break;
+    }
+    if (n == 0) {
+      err = EIO;
+      break;
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err != 0) return Status::Io(std::string("cannot write: ") + std::strerror(err), {GenericString(path)});
   return Status::Ok();
 }
 

@@ -142,3 +142,31 @@ TEST_CASE("core: AtomicFileWriter renames into place only on Commit and cleans u
   CHECK(out == "old");
   CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), {}) == 2);
 }
+
+// A write that fails only when the data reaches the disk (small files are
+// buffered) must report that error, not a stale errno of an earlier call.
+TEST_CASE("core: WriteFile reports the error of the write that failed", "[core]") {
+  TempDir dir;
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    auto run = [&]() -> int {
+      signal(SIGXFSZ, SIG_IGN);
+      struct rlimit lim{8, 8};
+      setrlimit(RLIMIT_FSIZE, &lim);
+      std::string out;
+      (void)ReadFile(dir / "missing", &out);  // leaves errno = ENOENT behind
+      Status st = dossier::core::WriteFile(dir / "small.html", std::string(100, 'x'));
+      if (st.ok()) return 3;
+      if (st.ToString().find("File too large") == std::string::npos) return 4;
+      if (st.ToString().find("small.html") == std::string::npos) return 5;
+      if (!dossier::core::WriteFile(dir / "tiny.txt", "1234").ok()) return 6;
+      return 0;
+    };
+    _exit(run());
+  }
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
