@@ -174,6 +174,21 @@ TEST_CASE("serve: pages, MIME types, HEAD and the 404 page", "[serve]") {
   CHECK(head->get_header_value("Content-Length") == std::to_string(site.files->at("index.html").text().size() + LiveReloadSnippet(site.epoch).size()));
   CHECK(head->get_header_value("Content-Type") == "text/html; charset=utf-8");
 
+  // Never compressed, whatever the client accepts (httplib would use Brotli
+  // at its slowest setting: seconds for a large search index).
+  {
+    httplib::Client raw = f.Client();
+    raw.set_decompress(false);
+    for (const char* path : {"/index.html", "/search-index.json", "/search-store.json"}) {
+      INFO(path);
+      auto r = raw.Get(path, {{"Accept-Encoding", "gzip, deflate, br"}});
+      REQUIRE(r);
+      CHECK(r->status == 200);
+      CHECK_FALSE(r->has_header("Content-Encoding"));
+      CHECK(StripLiveReloadSnippet(r->body) == site.files->at(std::string(path).substr(1)).text());
+    }
+  }
+
   auto nf = c.Get("/no-such-page.html");
   REQUIRE(nf);
   CHECK(nf->status == 404);
