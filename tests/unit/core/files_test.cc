@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <vector>
 
@@ -19,6 +20,28 @@ using dossier::core::ReadFile;
 using dossier::core::Status;
 using dossier::test::TempDir;
 using dossier::test::WriteFileOrDie;
+
+namespace {
+
+// Runs `body` in a child process whose file-size limit is `max_file_bytes`
+// (writes beyond it fail with EFBIG instead of raising SIGXFSZ) and returns
+// its result (the child's exit code; -1 if it did not exit normally). Locals
+// of `body` are destroyed before the child exits.
+int InChildWithFileLimit(rlim_t max_file_bytes, const std::function<int()>& body) {
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit lim{max_file_bytes, max_file_bytes};
+    setrlimit(RLIMIT_FSIZE, &lim);
+    _exit(body());
+  }
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
+}  // namespace
 
 TEST_CASE("core: ReadFile reads whole files of any size, and names the file when it cannot", "[core]") {
   TempDir dir;
@@ -116,28 +139,16 @@ TEST_CASE("core: AtomicFileWriter renames into place only on Commit and cleans u
   // A write that fails (over RLIMIT_FSIZE, in a child process: EFBIG): Write
   // returns false, Commit reports the error, the target is not replaced and
   // no temporary file is left.
-  pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    signal(SIGXFSZ, SIG_IGN);
-    struct rlimit lim{8, 8};
-    setrlimit(RLIMIT_FSIZE, &lim);
-    auto run = [&]() -> int {  // the writer is destroyed before _exit
-      dossier::core::AtomicFileWriter w(dir / "keep.json");
-      if (!w.Open().ok()) return 3;
-      if (!w.Write("1234")) return 4;
-      if (w.Write("5678901234")) return 5;
-      if (w.Write("more")) return 6;  // nothing after the first failure
-      Status st = w.Commit();
-      if (st.ok() || st.ToString().find("File too large") == std::string::npos) return 7;
-      return 0;
-    };
-    _exit(run());
-  }
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(InChildWithFileLimit(8, [&]() -> int {
+          dossier::core::AtomicFileWriter w(dir / "keep.json");
+          if (!w.Open().ok()) return 3;
+          if (!w.Write("1234")) return 4;
+          if (w.Write("5678901234")) return 5;
+          if (w.Write("more")) return 6;  // nothing after the first failure
+          Status st = w.Commit();
+          if (st.ok() || st.ToString().find("File too large") == std::string::npos) return 7;
+          return 0;
+        }) == 0);
   REQUIRE(ReadFile(dir / "keep.json", &out).ok());
   CHECK(out == "old");
   CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), {}) == 2);
@@ -147,26 +158,14 @@ TEST_CASE("core: AtomicFileWriter renames into place only on Commit and cleans u
 // buffered) must report that error, not a stale errno of an earlier call.
 TEST_CASE("core: WriteFile reports the error of the write that failed", "[core]") {
   TempDir dir;
-  pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    auto run = [&]() -> int {
-      signal(SIGXFSZ, SIG_IGN);
-      struct rlimit lim{8, 8};
-      setrlimit(RLIMIT_FSIZE, &lim);
-      std::string out;
-      (void)ReadFile(dir / "missing", &out);  // leaves errno = ENOENT behind
-      Status st = dossier::core::WriteFile(dir / "small.html", std::string(100, 'x'));
-      if (st.ok()) return 3;
-      if (st.ToString().find("File too large") == std::string::npos) return 4;
-      if (st.ToString().find("small.html") == std::string::npos) return 5;
-      if (!dossier::core::WriteFile(dir / "tiny.txt", "1234").ok()) return 6;
-      return 0;
-    };
-    _exit(run());
-  }
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(InChildWithFileLimit(8, [&]() -> int {
+          std::string out;
+          (void)ReadFile(dir / "missing", &out);  // leaves errno = ENOENT behind
+          Status st = dossier::core::WriteFile(dir / "small.html", std::string(100, 'x'));
+          if (st.ok()) return 3;
+          if (st.ToString().find("File too large") == std::string::npos) return 4;
+          if (st.ToString().find("small.html") == std::string::npos) return 5;
+          if (!dossier::core::WriteFile(dir / "tiny.txt", "1234").ok()) return 6;
+          return 0;
+        }) == 0);
 }
