@@ -147,8 +147,8 @@ int RunBuild(const CommonFlags& f, bool force, bool timings, const std::string& 
 // `dossier index`: a lunr index from a DOCS_JSON file (the lunr oracle's
 // input format), for checking the index builder against lunr.js.
 int RunIndex(const std::string& docs_path, const std::string& out_path) {
-  // The index is built in one go: input, tables and output are ~15× the
-  // documents file (see docs/BENCHMARKS.md).
+  // A batch command: the heap is set up once, with 24× the documents file
+  // as address space (about half of it is touched; bench/notes.md).
   std::error_code size_ec;
   const auto docs_size = fs::file_size(docs_path, size_ec);
   core::PrepareBatchHeap(std::max<size_t>(size_t(64) << 20, size_ec ? 0 : static_cast<size_t>(docs_size) * 24));

@@ -3,14 +3,29 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "core/core.h"
 
 namespace dossier::core {
+
+namespace {
+
+// Writes all of `data` to `fd`; 0, or the errno of the call that failed.
+int WriteAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (n == 0) return EIO;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return 0;
+}
+
+}  // namespace
 
 Status ReadFile(const fs::path& path, std::string* out) {
   // One read into a buffer sized from fstat (a stream copy would grow the
@@ -80,20 +95,8 @@ bool AtomicFileWriter::Write(std::string_view data) {
     if (error_ == 0) error_ = EBADF;
     return false;
   }
-  while (!data.empty()) {
-    ssize_t n = ::write(fd_, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      error_ = errno;
-      return false;
-    }
-    if (n == 0) {
-      error_ = EIO;
-      return false;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
+  error_ = WriteAll(fd_, data);
+  return error_ == 0;
 }
 
 Status AtomicFileWriter::Commit() {
@@ -129,20 +132,7 @@ Status WriteFile(const fs::path& path, std::string_view data) {
   // earlier call would still be set: a full disk then read "No such file").
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0) return Status::Io(std::string("cannot write: ") + std::strerror(errno), {GenericString(path)});
-  int err = 0;
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      err = errno;
-      break;
-    }
-    if (n == 0) {
-      err = EIO;
-      break;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
+  int err = WriteAll(fd, data);
   if (::close(fd) != 0 && err == 0) err = errno;
   if (err != 0) return Status::Io(std::string("cannot write: ") + std::strerror(err), {GenericString(path)});
   return Status::Ok();

@@ -12,7 +12,6 @@
 
 #include <cstdint>
 #include <cstdlib>
-#include <cstdio>
 #define DOSSIER_BATCH_HEAP 1
 #endif
 
