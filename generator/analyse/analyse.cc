@@ -99,6 +99,131 @@ AnalysisCache::AnalysisCache() : impl_(std::make_unique<Impl>()) {}
 AnalysisCache::~AnalysisCache() = default;
 size_t AnalysisCache::hits() const { return impl_->hits; }
 size_t AnalysisCache::misses() const { return impl_->misses; }
+size_t AnalysisCache::size() const { return impl_->entries.size(); }
+
+namespace {
+
+// A cached Work is the per-document result of AnalyseOne: `a` without
+// entities, keyphrases and related (corpus-wide, added later), the
+// document's own entities (mentions and lookup are only used inside
+// AnalyseOne) and the term counts.
+void PutWork(const Work& w, core::ByteWriter* out) {
+  const ArticleAnalysis& a = w.a;
+  out->Str(a.id);
+  out->U64(a.sentences.size());
+  for (const Sentence& s : a.sentences) {
+    out->Str(s.text);
+    out->I64(s.paragraph);
+  }
+  out->Ints(a.summary);
+  out->Ints(a.ranking);
+  out->Ints(a.key_points);
+  out->U64(a.quotes.size());
+  for (const Quote& q : a.quotes) {
+    out->Str(q.speaker);
+    out->Str(q.text);
+    out->I64(q.sentence);
+  }
+  out->U64(w.ents.entities.size());
+  for (const Entity& e : w.ents.entities) {
+    out->Str(e.name);
+    out->Str(e.kind);
+    out->I64(e.count);
+    out->Strs(e.variants);
+    out->Ints(e.sentences);
+  }
+  for (const auto* list : {&w.terms->phrases, &w.terms->terms}) {
+    out->U64(list->size());
+    for (const auto& [text, count] : *list) {
+      out->Str(text);
+      out->I64(count);
+    }
+  }
+}
+
+bool GetWork(core::ByteReader* in, Work* w) {
+  ArticleAnalysis& a = w->a;
+  a.id = in->Str();
+  size_t n = in->Count();
+  a.sentences.resize(n);
+  for (size_t i = 0; i < n && in->ok(); ++i) {
+    a.sentences[i].text = in->Str();
+    a.sentences[i].paragraph = in->Int();
+  }
+  a.summary = in->Ints();
+  a.ranking = in->Ints();
+  a.key_points = in->Ints();
+  n = in->Count();
+  a.quotes.resize(n);
+  for (size_t i = 0; i < n && in->ok(); ++i) {
+    a.quotes[i].speaker = in->Str();
+    a.quotes[i].text = in->Str();
+    a.quotes[i].sentence = in->Int();
+  }
+  n = in->Count();
+  w->ents.entities.resize(n);
+  for (size_t i = 0; i < n && in->ok(); ++i) {
+    Entity& e = w->ents.entities[i];
+    e.name = in->Str();
+    e.kind = in->Str();
+    e.count = in->Int();
+    e.variants = in->Strs();
+    e.sentences = in->Ints();
+  }
+  auto terms = std::make_shared<TermCounts>();
+  for (auto* list : {&terms->phrases, &terms->terms}) {
+    n = in->Count();
+    list->resize(n);
+    for (size_t i = 0; i < n && in->ok(); ++i) {
+      (*list)[i].first = in->Str();
+      (*list)[i].second = in->Int();
+    }
+  }
+  w->terms = std::move(terms);
+  // Indices must point into the document's own sentences.
+  auto valid = [&](int x) { return x >= 0 && static_cast<size_t>(x) < a.sentences.size(); };
+  for (const auto* v : {&a.summary, &a.ranking, &a.key_points})
+    if (!std::all_of(v->begin(), v->end(), valid)) in->Fail();
+  for (const Quote& q : a.quotes)
+    if (!valid(q.sentence)) in->Fail();
+  for (const Entity& e : w->ents.entities)
+    if (!std::all_of(e.sentences.begin(), e.sentences.end(), valid)) in->Fail();
+  return in->ok();
+}
+
+}  // namespace
+
+void AnalysisCache::Export(core::ByteWriter* out) const {
+  out->Str(impl_->options_key);
+  std::vector<const std::pair<const std::string, std::shared_ptr<const Work>>*> sorted;
+  for (const auto& e : impl_->entries) sorted.push_back(&e);
+  std::sort(sorted.begin(), sorted.end(), [](const auto* x, const auto* y) { return x->first < y->first; });
+  out->U64(sorted.size());
+  for (const auto* e : sorted) {
+    out->Str(e->first);
+    PutWork(*e->second, out);
+  }
+}
+
+void AnalysisCache::Clear() { *impl_ = Impl(); }
+
+bool AnalysisCache::Import(core::ByteReader* in) {
+  Impl fresh;
+  fresh.options_key = in->Str();
+  size_t n = in->Count();
+  for (size_t i = 0; i < n && in->ok(); ++i) {
+    std::string key = in->Str();
+    auto w = std::make_shared<Work>();
+    if (!GetWork(in, w.get())) break;
+    fresh.entries[std::move(key)] = std::move(w);
+  }
+  if (!in->ok()) {
+    *impl_ = Impl();
+    return false;
+  }
+  *impl_ = std::move(fresh);
+  return true;
+}
 
 std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const AnalyseOptions& options,
                                      core::Diagnostics* diagnostics, AnalysisCache* cache) {

@@ -89,6 +89,15 @@ class AnalysisCache {
   AnalysisCache& operator=(const AnalysisCache&) = delete;
   size_t hits() const;    // documents served from the cache by the last call
   size_t misses() const;  // documents analysed by the last call
+  size_t size() const;    // documents held
+  // The entries (the documents of the last Analyse call) in a compact
+  // form, for a caller that keeps them on disk. Import() replaces the
+  // entries with exported ones; on damaged bytes it returns false and
+  // leaves the cache empty. Entries exported with other options are
+  // dropped by the next Analyse call, as in memory.
+  void Export(core::ByteWriter* out) const;
+  bool Import(core::ByteReader* in);
+  void Clear();
   struct Impl;
 
  private:

@@ -80,12 +80,13 @@ void InstallBuildSignalHandlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-int RunBuild(const CommonFlags& f, bool force, bool timings, const std::string& dump) {
+int RunBuild(const CommonFlags& f, bool force, bool timings, bool no_cache, const std::string& dump) {
   config::SiteConfig config;
   pipeline::BuildOptions options;
   int code = kExitOk;
   if (!Setup(f, &config, &options, &code)) return code;
   options.force = force;
+  options.use_disk_cache = !no_cache;
   options.dump_search_docs = dump;
   // A progress line on a terminal, for builds that take over a second.
   auto start = std::chrono::steady_clock::now();
@@ -208,7 +209,7 @@ int Run(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("dossier ") + DOSSIER_VERSION);
   CommonFlags common;
-  bool force = false, timings = false;
+  bool force = false, timings = false, no_cache = false;
   std::string dump;
   AnalyseFlags af;
 
@@ -216,6 +217,8 @@ int Run(int argc, char** argv) {
   AddCommon(build, &common);
   build->add_flag("--force", force, "Regenerate briefings edited by hand (a .bak copy is kept)");
   build->add_flag("--timings", timings, "Print the time of each stage");
+  build->add_flag("--no-cache", no_cache,
+                  "Do everything again: neither use nor update the cache in .dossier-cache/ (a first build)");
   build->add_option("--dump-search-docs", dump, "Write the documents given to the search index (JSON) to FILE");
 
   CLI::App* analyse = app.add_subcommand("analyse", "Print the analysis of every article (machine interface)");
@@ -256,7 +259,7 @@ int Run(int argc, char** argv) {
     std::printf("dossier %s\n", DOSSIER_VERSION);
     return kExitOk;
   }
-  if (*build) return RunBuild(common, force, timings, dump);
+  if (*build) return RunBuild(common, force, timings, no_cache, dump);
   if (*analyse) return RunAnalyse(common, af);
   if (*check) return RunCheck(common);
   if (*index) return RunIndex(index_docs, index_out);

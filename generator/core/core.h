@@ -126,7 +126,9 @@ std::string HashHex(std::string_view data);
 
 // A fast 64-bit fingerprint of a sequence of values, for in-process caches
 // (a memo keyed by everything a result depends on). Not stable across
-// builds of Dossier: never write it to disk.
+// builds of Dossier: on disk only inside a cache that is discarded when the
+// executable changes (pipeline's `.dossier-cache/`, which also records
+// FingerprintProbe() to notice a changed standard library).
 class Fingerprint {
  public:
   Fingerprint& Add(std::string_view s);
@@ -141,6 +143,8 @@ class Fingerprint {
  private:
   uint64_t h_ = 0x9e3779b97f4a7c15ULL;
 };
+// Fingerprint of fixed values: differs when Fingerprint's hashing does.
+uint64_t FingerprintProbe();
 // Appends code point `cp` (<= U+10FFFF) encoded as UTF-8.
 void AppendUtf8(std::string* out, uint32_t cp);
 // Backslash-escapes every character Markdown could turn into markup
@@ -193,6 +197,54 @@ Status WriteFileIfChanged(const fs::path& path, std::string_view data);
 bool IsInside(const fs::path& child, const fs::path& parent);
 // Path as a generic string with '/' separators.
 std::string GenericString(const fs::path& p);
+
+// ---- Bytes (on-disk caches) ------------------------------------------------
+
+// A compact binary encoding for caches Dossier writes for itself (varint
+// integers, length-prefixed strings). Not a data format for users.
+class ByteWriter {
+ public:
+  void U64(uint64_t v);
+  void I64(int64_t v) { U64((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  void Bool(bool v) { U64(v ? 1 : 0); }
+  void F64(double v);
+  void Str(std::string_view s);
+  void Strs(const std::vector<std::string>& v);
+  void Ints(const std::vector<int>& v);
+  std::string& bytes() { return out_; }
+
+ private:
+  std::string out_;
+};
+
+// Reads what ByteWriter wrote. Every read checks its bounds: on malformed
+// input the reader turns not ok() (sticky) and reads give zero values, so
+// a damaged cache is detected and dropped, never trusted.
+class ByteReader {
+ public:
+  explicit ByteReader(std::string_view in) : in_(in) {}
+  uint64_t U64();
+  int64_t I64() {
+    uint64_t v = U64();
+    return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+  }
+  int Int();  // an I64 that must fit an int
+  bool Bool() { return U64() != 0; }
+  double F64();
+  std::string Str();
+  std::vector<std::string> Strs();
+  std::vector<int> Ints();
+  // A count of items that each take at least one byte (guards reserve()).
+  size_t Count();
+  bool ok() const { return ok_; }
+  bool done() const { return ok_ && pos_ == in_.size(); }
+  void Fail() { ok_ = false; }
+
+ private:
+  std::string_view in_;
+  size_t pos_ = 0;
+  bool ok_ = true;
+};
 
 // ---- Memory ------------------------------------------------------------------
 

@@ -200,9 +200,17 @@ Status LoadAndAnalyse(const config::SiteConfig& config, const BuildOptions& opti
   return Status::Ok();
 }
 
-Status Build(const config::SiteConfig& config, const BuildOptions& options, BuildReport* report,
+Status Build(const config::SiteConfig& config, const BuildOptions& given, BuildReport* report,
              core::Diagnostics* diagnostics) {
   Timer timer(report);
+  // Without a caller's BuildCache (serve keeps one in memory), the build
+  // keeps its cache in .dossier-cache/ (disk_cache.cc).
+  BuildOptions options = given;
+  BuildCache disk_cache;
+  if (options.cache == nullptr && options.memory_site == nullptr && options.use_disk_cache) {
+    options.cache = &disk_cache;
+    disk_cache.impl().disk.on = true;
+  }
   BuildLock lock;
   Status st = lock.Acquire(options.project_dir);
   if (!st.ok()) return st;
@@ -220,6 +228,13 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
     return Status::Ok();
   }
   ForgetBuild(options);
+  BuildCache::Impl* cache = options.cache ? &options.cache->impl() : nullptr;
+  const bool on_disk = cache != nullptr && cache->disk.on;
+  if (on_disk) {
+    LoadArticleCache(options, cache);
+    if (options.write_site) LoadPageCache(options, cache);
+    timer.Lap("load cache");
+  }
   if (options.progress) options.progress("ingest+analyse", 0, 0);
   std::vector<ingest::Article> articles;
   std::vector<analyse::ArticleAnalysis> analyses;
@@ -230,6 +245,13 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
   if (core::InterruptRequested()) return core::Interrupted();
   report->articles = articles.size();
   timer.Lap("analyse");
+  if (on_disk) {
+    SaveArticleCache(options, *cache);
+    // Kept on disk; the memory is needed for what follows.
+    cache->seeds = ingest::LoadCache();
+    cache->analysis.Clear();
+    timer.Lap("save cache");
+  }
   if (options.strict && !diagnostics->empty())
     return Status::Invalid("--strict: " + std::to_string(diagnostics->items().size()) +
                            " problem(s) in the input; nothing was written");
@@ -241,7 +263,6 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
   std::vector<compose::Page> pages;
   pages.reserve(articles.size());
   pages.resize(articles.size());
-  BuildCache::Impl* cache = options.cache ? &options.cache->impl() : nullptr;
   std::vector<uint64_t> compose_keys(articles.size(), 0);
   if (cache != nullptr) cache->next_composed.clear();
   st = ParallelFor(articles.size(), config.threads, [&](size_t i) {
@@ -249,9 +270,15 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
       pages[i] = compose::ComposeBriefing(articles[i], analyses[i], ctx);
       return Status::Ok();
     }
-    // With a BuildCache: composed again only when its inputs changed.
+    // With a BuildCache: composed again only when its inputs changed (on
+    // disk, composed pages are not kept: the key tells WriteBriefings
+    // which briefing files already hold their page).
     uint64_t key = ComposeKey(articles[i], analyses[i], ctx);
     compose_keys[i] = key;
+    if (on_disk) {
+      pages[i] = compose::ComposeBriefing(articles[i], analyses[i], ctx);
+      return Status::Ok();
+    }
     std::shared_ptr<const compose::Page> page;
     {
       std::lock_guard<std::mutex> lock(cache->mutex);
@@ -317,6 +344,10 @@ Status Build(const config::SiteConfig& config, const BuildOptions& options, Buil
     return st;
   }
   timer.Lap("swap");
+  if (on_disk) {
+    SavePageCache(options, *cache);
+    timer.Lap("save cache");
+  }
   if (cacheable && !diagnostics->HasErrors()) RecordBuild(InputFingerprint(config, options), options, *diagnostics);
   return Status::Ok();
 }

@@ -84,6 +84,25 @@ Status SiteWriter::Store(const std::string& rel, std::string_view data, const Si
   return Status::Ok();
 }
 
+bool SiteWriter::Reuse(const std::string& rel, uint64_t size, const std::string& hash) {
+  if (memory_ != nullptr || previous_.empty() || hash.empty()) return false;
+  fs::path p = (root_ / rel).lexically_normal();
+  if (rel.empty() || fs::path(rel).is_absolute() || !core::IsInside(p, root_)) return false;
+  std::string key = core::GenericString(p.lexically_relative(root_));
+  std::string fp = std::to_string(size) + " " + hash;
+  auto old = previous_manifest_.find(key);
+  if (old == previous_manifest_.end() || old->second != fp) return false;
+  std::error_code ec;
+  fs::remove(p, ec);
+  fs::create_directories(p.parent_path(), ec);
+  fs::create_hard_link(previous_ / key, p, ec);
+  if (ec) return false;
+  std::lock_guard<std::mutex> lock(mutex_);
+  written_.push_back(rel);
+  manifest_[key] = fp;
+  return true;
+}
+
 Status SiteWriter::Copy(const std::string& rel, const fs::path& from) {
   std::string data;
   Status st = core::ReadFile(from, &data);

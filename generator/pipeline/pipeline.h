@@ -62,6 +62,10 @@ struct BuildOptions {
   MemorySite* memory_site = nullptr;
   // Kept across builds by long-running callers (serve); see BuildCache.
   BuildCache* cache = nullptr;
+  // Without `cache`, a build that writes the site keeps its BuildCache in
+  // <project>/.dossier-cache/ between runs; false: neither read nor write
+  // it (everything is done again, as in a first build).
+  bool use_disk_cache = true;
   // Called as work advances: stage name, items done, items in the stage.
   // May be called from worker threads (never concurrently).
   std::function<void(const char* stage, size_t done, size_t total)> progress;

@@ -31,8 +31,18 @@ struct BuildCache::Impl {
   std::mutex mutex;  // guards the render maps (pages render in parallel)
   struct Rendered {
     uint64_t key = 0;  // fingerprint of everything the page shows
-    SiteFile file;
+    SiteFile file;     // on disk (disk.on): no data, only the hash
+    uint64_t size = 0;  // on disk: the size of the file
   };
+  // `dossier build` keeps this cache in `.dossier-cache/` (disk_cache.cc)
+  // instead of in memory: rendered files are not held (a page whose key is
+  // unchanged is hard-linked from the previous site, when that file still
+  // has the recorded bytes) and composed pages are not kept.
+  struct Disk {
+    bool on = false;
+    uint64_t search_key = 0;         // key of the search files ...
+    uint64_t search_gzip_bytes = 0;  // ... and their gzip size
+  } disk;
   std::map<std::string, Rendered> rendered, next_rendered;
   // Markdown of content pages, by fingerprint of the Markdown source.
   struct Body {
@@ -90,6 +100,9 @@ class SiteWriter {
   // Writes a file rendered before (a BuildCache hit): in memory it is
   // shared, not copied, and its hash is not computed again.
   core::Status Put(const std::string& rel, const SiteFile& file);
+  // Hard-links `rel` from the previous site when its manifest records
+  // exactly this size and hash there; false (nothing written) otherwise.
+  bool Reuse(const std::string& rel, uint64_t size, const std::string& hash);
   // The file as Write() would store it in memory.
   static SiteFile MakeFile(std::string data);
   core::Status Copy(const std::string& rel, const fs::path& from);
@@ -145,6 +158,14 @@ std::string InputFingerprint(const config::SiteConfig& config, const BuildOption
 bool UpToDate(const std::string& fingerprint, const BuildOptions& options, core::Diagnostics* diagnostics);
 void RecordBuild(const std::string& fingerprint, const BuildOptions& options, const core::Diagnostics& diagnostics);
 void ForgetBuild(const BuildOptions& options);
+
+// The BuildCache of `dossier build` on disk (disk_cache.cc). Loading never
+// fails (a missing, damaged or foreign file is a cache miss); saving is
+// best effort (a cache that cannot be written makes the next build slower).
+void LoadArticleCache(const BuildOptions& options, BuildCache::Impl* cache);
+void SaveArticleCache(const BuildOptions& options, const BuildCache::Impl& cache);
+void LoadPageCache(const BuildOptions& options, BuildCache::Impl* cache);
+void SavePageCache(const BuildOptions& options, const BuildCache::Impl& cache);
 
 // "../" repeated once per folder of a site-relative path.
 std::string RootPrefix(const std::string& site_path);

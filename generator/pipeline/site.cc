@@ -217,25 +217,37 @@ class SiteBuilder {
     if (cache_ == nullptr) return Emit(tmpl, out_path, view());
     key = core::Fingerprint().Add(key).Add(base_key_).Add(tmpl).Add(out_path).value();
     BuildCache::Impl::Rendered hit;
+    bool found = false;
     {
       std::lock_guard<std::mutex> lock(cache_->mutex);
       auto it = cache_->rendered.find(out_path);
       if (it != cache_->rendered.end() && it->second.key == key) {
         hit = it->second;
-        cache_->next_rendered[out_path] = hit;
+        found = true;
       }
     }
-    if (hit.file.data == nullptr) {
-      std::string html;
-      Status st = RenderHtml(tmpl, out_path, view(), &html);
-      if (!st.ok()) return st;
-      hit.key = key;
-      hit.file = SiteWriter::MakeFile(std::move(html));
-      std::lock_guard<std::mutex> lock(cache_->mutex);
-      cache_->next_rendered[out_path] = hit;
+    // On disk, a hit is the previous site's file (when it is still there).
+    if (found && hit.file.data == nullptr) found = writer_->Reuse(out_path, hit.size, hit.file.hash);
+    if (found) {
+      {
+        std::lock_guard<std::mutex> lock(cache_->mutex);
+        cache_->next_rendered[out_path] = hit;
+      }
+      CountPage();
+      return hit.file.data == nullptr ? Status::Ok() : writer_->Put(out_path, hit.file);
     }
+    std::string html;
+    Status st = RenderHtml(tmpl, out_path, view(), &html);
+    if (!st.ok()) return st;
+    hit.key = key;
+    hit.file = SiteWriter::MakeFile(std::move(html));
+    hit.size = hit.file.data->size();
     CountPage();
-    return writer_->Put(out_path, hit.file);
+    st = writer_->Put(out_path, hit.file);
+    if (cache_->disk.on) hit.file.data = nullptr;  // the bytes are in the new site, not in memory
+    std::lock_guard<std::mutex> lock(cache_->mutex);
+    cache_->next_rendered[out_path] = hit;
+    return st;
   }
 
   // Fingerprint of a content page: every field a view can show.

@@ -93,3 +93,42 @@ TEST_CASE("the analysis cache keeps keyphrase document frequencies right through
   docs.push_back(doc("d", "Markets", "Stock markets and oil prices. Stock markets rose. Stock markets fell."));
   step("a new document");
 }
+
+TEST_CASE("an exported analysis cache, imported into a new one, serves every document and gives the same output",
+          "[analyse][cache]") {
+  AnalyseOptions o;
+  auto docs = Corpus();
+  AnalysisCache first;
+  auto fresh = Analyse(docs, o, nullptr, &first);
+  dossier::core::ByteWriter w;
+  first.Export(&w);
+
+  AnalysisCache second;  // as in a new process
+  dossier::core::ByteReader r(w.bytes());
+  REQUIRE(second.Import(&r));
+  CHECK(r.done());
+  CHECK(second.size() == 3);
+  CHECK(Same(Analyse(docs, o, nullptr, &second), fresh));
+  CHECK(second.hits() == 3);
+  CHECK(second.misses() == 0);
+  // The entries carry quotes, entities and term counts, not only keys:
+  // an edit elsewhere still gives the same keyphrases and related lists.
+  docs[2].paragraphs[0] = "Gas prices fell in London as Lavrov spoke.";
+  CHECK(Same(Analyse(docs, o, nullptr, &second), Analyse(docs, o, nullptr)));
+  CHECK(second.hits() == 2);
+
+  SECTION("damaged bytes: Import fails and leaves the cache empty") {
+    std::string bytes = w.bytes();
+    for (size_t cut : {size_t{0}, bytes.size() / 3, bytes.size() - 1}) {
+      AnalysisCache c;
+      dossier::core::ByteReader bad(std::string_view(bytes).substr(0, cut));
+      CHECK_FALSE(c.Import(&bad));
+      CHECK(c.size() == 0);
+    }
+  }
+  SECTION("exported with other options: nothing is reused") {
+    o.summary_sentences = 1;
+    CHECK(Same(Analyse(docs, o, nullptr, &second), Analyse(docs, o, nullptr)));
+    CHECK(second.hits() == 0);
+  }
+}

@@ -5,7 +5,10 @@
 // so one edit reaches other briefings, entity pages and the lists.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "config/config.h"
@@ -136,6 +139,117 @@ TEST_CASE("pipeline: a build with a BuildCache equals a full build after every k
   // Config: the site title is on every page.
   WriteFileOrDie(dir / "dossier.yaml", "title: Night desk\nbase_url: https://example.org/desk/\nentities:\n  min_mentions: 1\n");
   CheckSame(dir, &cache, "a config edit");
+}
+
+// `dossier build` (no BuildCache from the caller) keeps its cache in
+// .dossier-cache/: a build that reads it must write exactly the site and
+// content/ of a build that ignores it (--no-cache), after every kind of edit
+// and whatever state the cache files are in.
+core::Status BuildToDisk(const fs::path& dir, const std::string& out, bool use_disk_cache, BuildReport* report) {
+  config::SiteConfig c;
+  core::Status st = config::Load((dir / "dossier.yaml").string(), false, &c);
+  if (!st.ok()) return st;
+  BuildOptions o = OptionsFromConfig(c, dir);
+  o.quiet = true;
+  o.out_dir = dir / out;
+  o.use_disk_cache = use_disk_cache;
+  core::Diagnostics diags;
+  return Build(c, o, report, &diags);
+}
+
+std::map<std::string, std::string> ReadTree(const fs::path& root) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(root))
+    if (e.is_regular_file()) files[e.path().lexically_relative(root).generic_string()] = ReadFileOrDie(e.path());
+  return files;
+}
+
+void CheckSameOnDisk(const fs::path& dir, const std::string& what) {
+  INFO("after: " << what);
+  BuildReport cached_report, fresh_report;
+  REQUIRE(BuildToDisk(dir, "site", true, &cached_report).ok());
+  auto content_cached = ReadTree(dir / "content");
+  REQUIRE(BuildToDisk(dir, "site-fresh", false, &fresh_report).ok());
+  auto content_fresh = ReadTree(dir / "content");
+  CHECK(fresh_report.briefings_written == 0);  // content/ was already what it must be
+  CHECK(content_cached == content_fresh);
+  auto cached = ReadTree(dir / "site"), fresh = ReadTree(dir / "site-fresh");
+  std::vector<std::string> differ;
+  for (const auto& [path, text] : fresh) {
+    auto it = cached.find(path);
+    if (it == cached.end() || it->second != text) differ.push_back(path);
+  }
+  for (const auto& [path, text] : cached)
+    if (!fresh.count(path)) differ.push_back(path);
+  INFO("differ: " << differ.size() << (differ.empty() ? "" : " e.g. " + differ[0]));
+  CHECK(differ.empty());
+  CHECK(fresh.size() > 40);
+  CHECK(cached_report.search_bytes == fresh_report.search_bytes);
+  CHECK(cached_report.search_gzip_bytes == fresh_report.search_gzip_bytes);
+}
+
+TEST_CASE("pipeline: dossier build with its cache on disk equals a build without it after every kind of edit",
+          "[pipeline][cache]") {
+  TempDir t;
+  const fs::path dir = t.path();
+  MakeProject(dir);
+  CheckSameOnDisk(dir, "the first build");
+  REQUIRE(fs::exists(dir / ".dossier-cache/articles"));
+  REQUIRE(fs::exists(dir / ".dossier-cache/pages"));
+
+  // A one-seed edit re-renders only what it shows on: most pages are
+  // hard links to the previous site's files (same inode).
+  Append(dir / "seeds/politics-003.txt", "\nTony Blair and Gordon Brown met Michael Howard in London on Tuesday.\n");
+  auto inode = [](const fs::path& p) {
+    struct stat st;
+    return ::stat(p.c_str(), &st) == 0 ? st.st_ino : 0;
+  };
+  std::map<std::string, ino_t> inodes;
+  for (const auto& e : fs::recursive_directory_iterator(dir / "site"))
+    if (e.is_regular_file()) inodes[e.path().lexically_relative(dir / "site").generic_string()] = inode(e.path());
+  CheckSameOnDisk(dir, "a seed body edit");
+  size_t same = 0;
+  for (const auto& [path, ino] : inodes) same += inode(dir / "site" / path) == ino;
+  CHECK(same > inodes.size() / 2);
+  CHECK(inode(dir / "site/search-index.json") != inodes["search-index.json"]);
+
+  Replace(dir / "seeds/business-001.txt", "Ad sales boost Time Warner profit", "Time Warner profit up on ad sales");
+  CheckSameOnDisk(dir, "a seed title edit");
+  fs::remove(dir / "seeds/tech-005.txt");
+  CheckSameOnDisk(dir, "a seed deletion");
+  WriteFileOrDie(dir / "seeds/tech-new.txt",
+                 "Microsoft and Apple trade blows\n\nMicrosoft said on Monday that Apple had copied its patches. "
+                 "Apple denied it. Bill Gates said the row was silly.\n\nSteve Jobs did not comment.\n");
+  CheckSameOnDisk(dir, "a new seed");
+
+  // Damaged cache files are ignored, never trusted.
+  std::string articles = ReadFileOrDie(dir / ".dossier-cache/articles");
+  WriteFileOrDie(dir / ".dossier-cache/articles", articles.substr(0, articles.size() / 2));
+  std::string pages = ReadFileOrDie(dir / ".dossier-cache/pages");
+  pages[pages.size() / 2] ^= 0x55;
+  WriteFileOrDie(dir / ".dossier-cache/pages", pages);
+  Append(dir / "seeds/politics-003.txt", "\nMichael Howard replied on Wednesday.\n");
+  CheckSameOnDisk(dir, "damaged cache files");
+  WriteFileOrDie(dir / ".dossier-cache/articles", "not a cache");
+  fs::remove(dir / ".dossier-cache/pages");
+  Append(dir / "seeds/business-001.txt", "\nShares rose.\n");
+  CheckSameOnDisk(dir, "a foreign and a missing cache file");
+
+  // The previous site gone: nothing can be linked, everything is rendered.
+  fs::remove_all(dir / "site");
+  Append(dir / "seeds/business-001.txt", "\nShares fell later.\n");
+  CheckSameOnDisk(dir, "the site removed by hand");
+
+  Replace(dir / "content/about.md", "title: About", "title: About us");
+  CheckSameOnDisk(dir, "a menu page's title");
+  fs::path briefing;
+  for (const auto& e : fs::directory_iterator(dir / "content/briefings")) briefing = e.path();
+  Append(briefing, "\nA note added by hand.\n");
+  CheckSameOnDisk(dir, "a hand edit of a briefing");
+  Append(dir / "themes/default/partials/p_footer.mustache", "<!-- footer edited -->\n");
+  CheckSameOnDisk(dir, "a partial edit");
+  WriteFileOrDie(dir / "dossier.yaml", "title: Night desk\nbase_url: https://example.org/desk/\nentities:\n  min_mentions: 1\n");
+  CheckSameOnDisk(dir, "a config edit");
 }
 
 }  // namespace
