@@ -62,6 +62,10 @@ void AnalyseOne(const Document& doc, const AnalyseOptions& o, Work* w) {
   w->ents = ExtractEntities(texts, words);
   a.quotes = ExtractQuotes(a.sentences, w->ents);
   w->terms = std::make_shared<const TermCounts>(CountTerms(title, texts, words));
+  // Mentions and the surface lookup served the quotes; only the entities
+  // are used from here on.
+  std::vector<Mention>().swap(w->ents.mentions);
+  std::unordered_map<std::string, int>().swap(w->ents.lookup);
 }
 
 std::string CacheKey(const Document& d) {
@@ -86,8 +90,12 @@ std::string OptionsKey(const AnalyseOptions& o) {
 
 struct AnalysisCache::Impl {
   std::string options_key;
-  std::unordered_map<std::string, std::shared_ptr<const Work>> entries;
+  std::unordered_map<std::string, std::shared_ptr<Work>> entries;
   size_t hits = 0, misses = 0;
+  // SetExportOnly: entries are handed to the analysis, and the next ones
+  // are kept only as `exported` bytes (Export's format).
+  bool export_only = false;
+  std::string exported;
   // Phrase document frequencies of the documents of the last call (their
   // keys, with repeats), updated by difference on the next call.
   bool df_valid = false;
@@ -194,8 +202,17 @@ bool GetWork(core::ByteReader* in, Work* w) {
 }  // namespace
 
 void AnalysisCache::Export(core::ByteWriter* out) const {
+  if (impl_->export_only) {
+    if (impl_->exported.empty()) {  // no Analyse call since Import
+      out->Str(impl_->options_key);
+      out->U64(0);
+    } else {
+      out->bytes() += impl_->exported;
+    }
+    return;
+  }
   out->Str(impl_->options_key);
-  std::vector<const std::pair<const std::string, std::shared_ptr<const Work>>*> sorted;
+  std::vector<const std::pair<const std::string, std::shared_ptr<Work>>*> sorted;
   for (const auto& e : impl_->entries) sorted.push_back(&e);
   std::sort(sorted.begin(), sorted.end(), [](const auto* x, const auto* y) { return x->first < y->first; });
   out->U64(sorted.size());
@@ -205,10 +222,17 @@ void AnalysisCache::Export(core::ByteWriter* out) const {
   }
 }
 
-void AnalysisCache::Clear() { *impl_ = Impl(); }
+void AnalysisCache::SetExportOnly(bool on) { impl_->export_only = on; }
+
+void AnalysisCache::Clear() {
+  bool export_only = impl_->export_only;
+  *impl_ = Impl();
+  impl_->export_only = export_only;
+}
 
 bool AnalysisCache::Import(core::ByteReader* in) {
   Impl fresh;
+  fresh.export_only = impl_->export_only;
   fresh.options_key = in->Str();
   size_t n = in->Count();
   for (size_t i = 0; i < n && in->ok(); ++i) {
@@ -218,12 +242,55 @@ bool AnalysisCache::Import(core::ByteReader* in) {
     fresh.entries[std::move(key)] = std::move(w);
   }
   if (!in->ok()) {
-    *impl_ = Impl();
+    Clear();
     return false;
   }
   *impl_ = std::move(fresh);
   return true;
 }
+
+namespace {
+
+// In memory: the entries become the documents of this call (`work` as
+// AnalyseOne left it), and the phrase document frequencies are updated by
+// difference: add the documents that came, take away those that went (the
+// same counts as counting every document again).
+void UpdateEntries(AnalysisCache::Impl& c, const std::vector<std::string>& keys, const std::vector<Work>& work) {
+  const int n = static_cast<int>(keys.size());
+  std::unordered_map<std::string, std::shared_ptr<Work>> next;
+  for (int k = 0; k < n; ++k) {
+    auto it = c.entries.find(keys[k]);
+    next[keys[k]] = it != c.entries.end() ? it->second : std::make_shared<Work>(work[k]);
+  }
+  std::unordered_map<std::string, int> now;
+  for (int k = 0; k < n; ++k) now[keys[k]]++;
+  if (!c.df_valid) {
+    c.phrase_df.clear();
+    c.df_keys.clear();
+  }
+  auto apply = [&](const Work& w, int times) {
+    for (const auto& [p, count] : w.terms->phrases) {
+      int& df = c.phrase_df[p];
+      df += times;
+      if (df == 0) c.phrase_df.erase(p);
+    }
+  };
+  for (const auto& [key, times] : c.df_keys) {
+    auto it = now.find(key);
+    int d = (it == now.end() ? 0 : it->second) - times;
+    if (d < 0) apply(*c.entries.at(key), d);  // still in the old entries
+  }
+  for (const auto& [key, times] : now) {
+    auto it = c.df_keys.find(key);
+    int d = times - (it == c.df_keys.end() ? 0 : it->second);
+    if (d > 0) apply(*next.at(key), d);
+  }
+  c.df_keys = std::move(now);
+  c.df_valid = true;
+  c.entries = std::move(next);  // documents that are gone leave the cache
+}
+
+}  // namespace
 
 std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const AnalyseOptions& options,
                                      core::Diagnostics* diagnostics, AnalysisCache* cache) {
@@ -256,46 +323,39 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
     for (int k = 0; k < n; ++k) {
       keys[k] = CacheKey(docs[order[k]]);
       auto it = c.entries.find(keys[k]);
-      if (it != c.entries.end()) work[k] = *it->second;
-      else todo.push_back(k);
+      if (it == c.entries.end()) {
+        todo.push_back(k);
+      } else if (c.export_only) {  // handed over (a second use of the key is a miss)
+        work[k] = std::move(*it->second);
+        c.entries.erase(it);
+      } else {
+        work[k] = *it->second;
+      }
     }
     ParallelFor(static_cast<int>(todo.size()), options.threads,
                 [&](int t) { AnalyseOne(docs[order[todo[t]]], options, &work[todo[t]]); });
     c.hits = n - todo.size();
     c.misses = todo.size();
-    std::unordered_map<std::string, std::shared_ptr<const Work>> next;
-    for (int k = 0; k < n; ++k) {
-      auto it = c.entries.find(keys[k]);
-      next[keys[k]] = it != c.entries.end() ? it->second : std::make_shared<const Work>(work[k]);
-    }
-    // Phrase document frequencies: add the documents that came, take away
-    // those that went (the same counts as counting every document again).
-    std::unordered_map<std::string, int> now;
-    for (int k = 0; k < n; ++k) now[keys[k]]++;
-    if (!c.df_valid) {
-      c.phrase_df.clear();
-      c.df_keys.clear();
-    }
-    auto apply = [&](const Work& w, int times) {
-      for (const auto& [p, count] : w.terms->phrases) {
-        int& df = c.phrase_df[p];
-        df += times;
-        if (df == 0) c.phrase_df.erase(p);
+    if (c.export_only) {
+      // The per-document results, written out before the corpus-wide steps
+      // change them; nothing else is kept.
+      core::ByteWriter w;
+      w.Str(c.options_key);
+      std::vector<int> unique;
+      std::unordered_set<std::string_view> seen;
+      for (int k = 0; k < n; ++k)
+        if (seen.insert(keys[k]).second) unique.push_back(k);
+      w.U64(unique.size());
+      for (int k : unique) {
+        w.Str(keys[k]);
+        PutWork(work[k], &w);
       }
-    };
-    for (const auto& [key, times] : c.df_keys) {
-      auto it = now.find(key);
-      int d = (it == now.end() ? 0 : it->second) - times;
-      if (d < 0) apply(*c.entries.at(key), d);  // still in the old entries
+      c.exported = std::move(w.bytes());
+      c.entries.clear();
+      c.df_valid = false;
+    } else {
+      UpdateEntries(c, keys, work);
     }
-    for (const auto& [key, times] : now) {
-      auto it = c.df_keys.find(key);
-      int d = times - (it == c.df_keys.end() ? 0 : it->second);
-      if (d > 0) apply(*next.at(key), d);
-    }
-    c.df_keys = std::move(now);
-    c.df_valid = true;
-    c.entries = std::move(next);  // documents that are gone leave the cache
   }
   STAGE("per-document");
   if (diagnostics != nullptr) {
@@ -324,7 +384,8 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
   STAGE("corpus merge");
   // Keyphrases against corpus document frequencies.
   std::unordered_map<std::string, int> own_df;
-  if (cache == nullptr) {
+  const bool own = cache == nullptr || cache->impl_->export_only;
+  if (own) {
     size_t phrases = 0;
     for (const Work& w : work) phrases += w.terms->phrases.size();
     own_df.reserve(phrases / 2 + 16);
@@ -332,7 +393,7 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
       for (const auto& [p, c] : w.terms->phrases) own_df[p]++;
     }
   }
-  const std::unordered_map<std::string, int>& phrase_df = cache ? cache->impl_->phrase_df : own_df;
+  const std::unordered_map<std::string, int>& phrase_df = own ? own_df : cache->impl_->phrase_df;
   ParallelFor(n, options.threads, [&](int k) {
     work[k].a.keyphrases =
         PickKeyphrases(*work[k].terms, phrase_df, n, std::max(0, options.keyphrases_max), work[k].a.entities);

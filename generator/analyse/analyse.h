@@ -97,7 +97,12 @@ class AnalysisCache {
   // dropped by the next Analyse call, as in memory.
   void Export(core::ByteWriter* out) const;
   bool Import(core::ByteReader* in);
-  void Clear();
+  // For a caller that imports the cache, runs one Analyse and exports it
+  // (`dossier build` with the cache on disk): entries are handed to the
+  // analysis instead of copied, and the documents of the call are kept only
+  // in exported form, so the cache costs no second copy of the analysis.
+  void SetExportOnly(bool on);
+  void Clear();  // drops every entry (keeps SetExportOnly)
   struct Impl;
 
  private:

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "pipeline/pipeline_internal.h"
 
@@ -231,6 +232,7 @@ Status Build(const config::SiteConfig& config, const BuildOptions& given, BuildR
   BuildCache::Impl* cache = options.cache ? &options.cache->impl() : nullptr;
   const bool on_disk = cache != nullptr && cache->disk.on;
   if (on_disk) {
+    cache->analysis.SetExportOnly(true);
     LoadArticleCache(options, cache);
     if (options.write_site) LoadPageCache(options, cache);
     timer.Lap("load cache");
@@ -240,17 +242,34 @@ Status Build(const config::SiteConfig& config, const BuildOptions& given, BuildR
   std::vector<analyse::ArticleAnalysis> analyses;
   st = Ingest(config, options, &articles, diagnostics);
   if (!st.ok()) return st;
+  // On disk, the seeds' entries are kept as bytes, not as a second copy of
+  // every article.
+  std::string seeds_bytes;
+  if (on_disk) {
+    seeds_bytes = ExportSeeds(cache->seeds);
+    cache->seeds = ingest::LoadCache();
+  }
   timer.Lap("ingest");
   analyses = AnalyseArticles(config, options, articles, diagnostics);
   if (core::InterruptRequested()) return core::Interrupted();
   report->articles = articles.size();
   timer.Lap("analyse");
+  // The articles cache is written on a helper thread while the build goes
+  // on: from here on nothing else touches the seeds and analysis entries.
+  // Once written they are freed (the memory is needed for what follows).
+  std::thread saver;
+  struct JoinOnExit {
+    std::thread& t;
+    ~JoinOnExit() {
+      if (t.joinable()) t.join();
+    }
+  } join_saver{saver};
   if (on_disk) {
-    SaveArticleCache(options, *cache);
-    // Kept on disk; the memory is needed for what follows.
-    cache->seeds = ingest::LoadCache();
-    cache->analysis.Clear();
-    timer.Lap("save cache");
+    saver = std::thread([&options, cache, &seeds_bytes] {
+      SaveArticleCache(options, seeds_bytes, cache->analysis);
+      std::string().swap(seeds_bytes);
+      cache->analysis.Clear();
+    });
   }
   if (options.strict && !diagnostics->empty())
     return Status::Invalid("--strict: " + std::to_string(diagnostics->items().size()) +
@@ -345,6 +364,7 @@ Status Build(const config::SiteConfig& config, const BuildOptions& given, BuildR
   }
   timer.Lap("swap");
   if (on_disk) {
+    saver.join();
     SavePageCache(options, *cache);
     timer.Lap("save cache");
   }

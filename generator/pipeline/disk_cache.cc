@@ -2,21 +2,26 @@
 // new process redoes only what changed, like `serve` does in memory:
 //
 //   articles  seeds by file stamp (ingest::LoadCache) and the per-document
-//             analysis by the document's text (analyse::AnalysisCache);
-//             written right after the analysis.
+//             analysis by the document's text (analyse::AnalysisCache, in
+//             its export-only mode); written on a helper thread right after
+//             the analysis.
 //   pages     for every site file, the fingerprint of its view and the size
 //             and hash of the bytes it rendered to (a page whose view is
 //             unchanged is hard-linked from the previous site when that
-//             file still has those bytes, and not rendered), the rendered
-//             Markdown of the content pages, the briefing files known to
-//             hold their page, and the gzip size of the search index;
-//             written after the new site is in place.
+//             file still has those bytes, and not rendered), the search
+//             text and headings of the content pages' Markdown (not their
+//             HTML: it is rendered again for a page that is), the briefing
+//             files known to hold their page, and the gzip size of the
+//             search index; written after the new site is in place.
 //
 // Every entry is keyed by what it was made from, so each file is valid on
 // its own. A file is used only when it was written by this very
 // executable (size and modification time) with the same fingerprint
-// function, and its checksum matches; anything else is a cache miss (the
-// build does everything, as the first one did), never an error.
+// function, and its sections and checksum are intact; anything else is a
+// cache miss (the build does everything, as the first one did), never an
+// error. Neither file keeps a second in-memory copy of what it caches: the
+// seeds are kept as bytes right after ingest, the analysis hands its
+// entries over, and files are written one section at a time.
 #include <sys/stat.h>
 
 #include "pipeline/pipeline_internal.h"
@@ -24,7 +29,7 @@
 namespace dossier::pipeline {
 namespace {
 
-constexpr const char* kMagic = "DOSSIER-CACHE 1 ";
+constexpr const char* kMagic = "DOSSIER-CACHE 2 ";
 
 fs::path CacheDir(const BuildOptions& o) { return o.project_dir / ".dossier-cache"; }
 
@@ -40,37 +45,64 @@ std::string Identity(const char* kind) {
   return id;
 }
 
-uint64_t Checksum(std::string_view payload) { return core::Fingerprint().Add(payload).value(); }
-
-// Reads a cache file; returns its payload, or false when it is missing,
-// damaged or was written by another executable.
-bool ReadCacheFile(const fs::path& path, const char* kind, std::string* text, std::string_view* payload) {
-  std::string id = Identity(kind);
-  if (id.empty() || !core::ReadFile(path, text).ok()) return false;
-  if (text->size() < id.size() + 8 || text->compare(0, id.size(), id) != 0) return false;
-  std::string_view rest(*text);
-  rest.remove_prefix(id.size());
-  uint64_t sum = 0;
-  for (int i = 0; i < 8; ++i) sum |= static_cast<uint64_t>(static_cast<unsigned char>(rest[i])) << (8 * i);
-  rest.remove_prefix(8);
-  if (Checksum(rest) != sum) return false;
-  *payload = rest;
-  return true;
+// A cache file: the identity line, then sections (8-byte length + bytes),
+// then a checksum of the sections. Sections are written one by one, so a
+// writer holds one section in memory at a time.
+void PutU64(std::string* out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) *out += static_cast<char>(v >> (8 * i));
+}
+uint64_t GetU64(std::string_view s) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(s[i])) << (8 * i);
+  return v;
 }
 
-void WriteCacheFile(const fs::path& path, const char* kind, std::string_view payload) {
-  std::string id = Identity(kind);
-  if (id.empty()) return;
-  uint64_t sum = Checksum(payload);
-  char b[8];
-  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(sum >> (8 * i));
-  core::AtomicFileWriter out(path);
+class CacheFileWriter {
+ public:
+  CacheFileWriter(const fs::path& path, const char* kind) : out_(path) {
+    std::string id = Identity(kind);
+    ok_ = !id.empty() && out_.Open().ok() && out_.Write(id);
+  }
+  void Section(std::string_view bytes) {
+    std::string len;
+    PutU64(&len, bytes.size());
+    sum_.Add(bytes);
+    ok_ = ok_ && out_.Write(len) && out_.Write(bytes);
+  }
   // A cache that cannot be written only makes the next build slower.
-  if (!out.Open().ok()) return;
-  out.Write(id);
-  out.Write(std::string_view(b, 8));
-  out.Write(payload);
-  (void)out.Commit();
+  void Commit() {
+    std::string sum;
+    PutU64(&sum, sum_.value());
+    if (ok_ && out_.Write(sum)) (void)out_.Commit();
+  }
+
+ private:
+  core::AtomicFileWriter out_;
+  core::Fingerprint sum_;
+  bool ok_ = false;
+};
+
+// Reads a cache file into `text`; false when it is missing, damaged or was
+// written by another executable.
+bool ReadCacheFile(const fs::path& path, const char* kind, size_t count, std::string* text,
+                   std::vector<std::string_view>* sections) {
+  std::string id = Identity(kind);
+  if (id.empty() || !core::ReadFile(path, text).ok()) return false;
+  if (text->size() < id.size() || text->compare(0, id.size(), id) != 0) return false;
+  std::string_view rest(*text);
+  rest.remove_prefix(id.size());
+  core::Fingerprint sum;
+  sections->clear();
+  while (sections->size() < count) {
+    if (rest.size() < 8) return false;
+    uint64_t n = GetU64(rest);
+    rest.remove_prefix(8);
+    if (n > rest.size()) return false;
+    sections->push_back(rest.substr(0, n));
+    sum.Add(sections->back());
+    rest.remove_prefix(n);
+  }
+  return rest.size() == 8 && GetU64(rest) == sum.value();
 }
 
 void PutDiagnostics(const core::Diagnostics& d, core::ByteWriter* w) {
@@ -131,11 +163,26 @@ void GetArticle(core::ByteReader* r, ingest::Article* a) {
 
 }  // namespace
 
+std::string ExportSeeds(const ingest::LoadCache& seeds) {
+  core::ByteWriter w;
+  w.Str(seeds.options_key);
+  w.U64(seeds.entries.size());
+  for (const auto& [rel, e] : seeds.entries) {
+    w.Str(rel);
+    w.U64(e.stamp);
+    w.Str(e.display);
+    w.Bool(e.parsed);
+    if (e.parsed) PutArticle(e.article, &w);
+    PutDiagnostics(e.diagnostics, &w);
+  }
+  return std::move(w.bytes());
+}
+
 void LoadArticleCache(const BuildOptions& o, BuildCache::Impl* cache) {
   std::string text;
-  std::string_view payload;
-  if (!ReadCacheFile(CacheDir(o) / "articles", "articles", &text, &payload)) return;
-  core::ByteReader r(payload);
+  std::vector<std::string_view> sections;
+  if (!ReadCacheFile(CacheDir(o) / "articles", "articles", 2, &text, &sections)) return;
+  core::ByteReader r(sections[0]);
   ingest::LoadCache seeds;
   seeds.options_key = r.Str();
   size_t n = r.Count();
@@ -149,36 +196,30 @@ void LoadArticleCache(const BuildOptions& o, BuildCache::Impl* cache) {
     e.diagnostics = GetDiagnostics(&r);
     seeds.entries.emplace(std::move(rel), std::move(e));
   }
-  if (!r.ok() || !cache->analysis.Import(&r) || !r.done()) {
-    cache->seeds = ingest::LoadCache();
+  core::ByteReader a(sections[1]);
+  if (!r.done() || !cache->analysis.Import(&a) || !a.done()) {
     cache->analysis.Clear();
     return;
   }
   cache->seeds = std::move(seeds);
 }
 
-void SaveArticleCache(const BuildOptions& o, const BuildCache::Impl& cache) {
-  core::ByteWriter w;
-  w.Str(cache.seeds.options_key);
-  w.U64(cache.seeds.entries.size());
-  for (const auto& [rel, e] : cache.seeds.entries) {
-    w.Str(rel);
-    w.U64(e.stamp);
-    w.Str(e.display);
-    w.Bool(e.parsed);
-    if (e.parsed) PutArticle(e.article, &w);
-    PutDiagnostics(e.diagnostics, &w);
+void SaveArticleCache(const BuildOptions& o, std::string_view seeds, const analyse::AnalysisCache& analysis) {
+  CacheFileWriter out(CacheDir(o) / "articles", "articles");
+  out.Section(seeds);
+  {
+    core::ByteWriter w;
+    analysis.Export(&w);
+    out.Section(w.bytes());
   }
-  cache.analysis.Export(&w);
-  WriteCacheFile(CacheDir(o) / "articles", "articles", w.bytes());
+  out.Commit();
 }
 
 void LoadPageCache(const BuildOptions& o, BuildCache::Impl* cache) {
   std::string text;
-  std::string_view payload;
-  if (!ReadCacheFile(CacheDir(o) / "pages", "pages", &text, &payload)) return;
-  core::ByteReader r(payload);
-  BuildCache::Impl::Disk disk;
+  std::vector<std::string_view> sections;
+  if (!ReadCacheFile(CacheDir(o) / "pages", "pages", 3, &text, &sections)) return;
+  core::ByteReader r(sections[0]);
   decltype(cache->rendered) rendered;
   size_t n = r.Count();
   for (size_t i = 0; i < n && r.ok(); ++i) {
@@ -189,71 +230,86 @@ void LoadPageCache(const BuildOptions& o, BuildCache::Impl* cache) {
     x.size = r.U64();
     rendered.emplace(std::move(path), std::move(x));
   }
+  core::ByteReader b(sections[1]);
   decltype(cache->bodies) bodies;
-  n = r.Count();
-  for (size_t i = 0; i < n && r.ok(); ++i) {
-    uint64_t key = r.U64();
-    auto b = std::make_shared<BuildCache::Impl::Body>();
-    b->md.html = r.Str();
-    size_t h = r.Count();
-    for (size_t k = 0; k < h && r.ok(); ++k) {
+  n = b.Count();
+  for (size_t i = 0; i < n && b.ok(); ++i) {
+    uint64_t key = b.U64();
+    auto body = std::make_shared<BuildCache::Impl::Body>();
+    size_t h = b.Count();
+    for (size_t k = 0; k < h && b.ok(); ++k) {
       markdown::Heading x;
-      x.level = r.Int();
-      x.id = r.Str();
-      x.text = r.Str();
-      b->md.toc.push_back(std::move(x));
+      x.level = b.Int();
+      x.id = b.Str();
+      x.text = b.Str();
+      body->md.toc.push_back(std::move(x));
     }
-    b->search_text = r.Str();
-    bodies.emplace(key, std::move(b));
+    body->search_text = b.Str();
+    body->has_html = false;  // rendered again when a page needs it
+    bodies.emplace(key, std::move(body));
   }
+  core::ByteReader t(sections[2]);
   decltype(cache->briefing_files) briefing_files;
-  n = r.Count();
-  for (size_t i = 0; i < n && r.ok(); ++i) {
-    std::string rel = r.Str();
-    uint64_t key = r.U64();
-    uint64_t stamp = r.U64();
+  n = t.Count();
+  for (size_t i = 0; i < n && t.ok(); ++i) {
+    std::string rel = t.Str();
+    uint64_t key = t.U64();
+    uint64_t stamp = t.U64();
     briefing_files.emplace(std::move(rel), std::make_pair(key, stamp));
   }
-  disk.search_key = r.U64();
-  disk.search_gzip_bytes = r.U64();
-  if (!r.done()) return;
+  uint64_t search_key = t.U64();
+  uint64_t search_gzip_bytes = t.U64();
+  if (!r.done() || !b.done() || !t.done()) return;
   cache->rendered = std::move(rendered);
   cache->bodies = std::move(bodies);
   cache->briefing_files = std::move(briefing_files);
-  cache->disk.search_key = disk.search_key;
-  cache->disk.search_gzip_bytes = disk.search_gzip_bytes;
+  cache->disk.search_key = search_key;
+  cache->disk.search_gzip_bytes = search_gzip_bytes;
 }
 
 void SavePageCache(const BuildOptions& o, const BuildCache::Impl& cache) {
-  core::ByteWriter w;
-  w.U64(cache.rendered.size());
-  for (const auto& [path, x] : cache.rendered) {
-    w.Str(path);
-    w.U64(x.key);
-    w.Str(x.file.hash);
-    w.U64(x.file.data ? x.file.data->size() : x.size);
-  }
-  w.U64(cache.bodies.size());
-  for (const auto& [key, b] : cache.bodies) {
-    w.U64(key);
-    w.Str(b->md.html);
-    w.U64(b->md.toc.size());
-    for (const auto& h : b->md.toc) {
-      w.I64(h.level);
-      w.Str(h.id);
-      w.Str(h.text);
+  CacheFileWriter out(CacheDir(o) / "pages", "pages");
+  {
+    core::ByteWriter w;
+    w.U64(cache.rendered.size());
+    for (const auto& [path, x] : cache.rendered) {
+      w.Str(path);
+      w.U64(x.key);
+      w.Str(x.file.hash);
+      w.U64(x.file.data ? x.file.data->size() : x.size);
     }
-    w.Str(b->search_text);
+    out.Section(w.bytes());
   }
-  w.U64(cache.briefing_files.size());
-  for (const auto& [rel, ks] : cache.briefing_files) {
-    w.Str(rel);
-    w.U64(ks.first);
-    w.U64(ks.second);
+  {
+    // The rendered HTML is not kept: it is only needed again for a page
+    // whose view changed, and rendering it again is cheap.
+    core::ByteWriter w;
+    w.U64(cache.bodies.size());
+    for (const auto& [key, body] : cache.bodies) {
+      w.U64(key);
+      w.U64(body->md.toc.size());
+      for (const auto& h : body->md.toc) {
+        w.I64(h.level);
+        w.Str(h.id);
+        w.Str(h.text);
+      }
+      w.Str(body->search_text);
+    }
+    out.Section(w.bytes());
   }
-  w.U64(cache.disk.search_key);
-  w.U64(cache.disk.search_gzip_bytes);
-  WriteCacheFile(CacheDir(o) / "pages", "pages", w.bytes());
+  {
+    core::ByteWriter w;
+    w.U64(cache.briefing_files.size());
+    for (const auto& [rel, ks] : cache.briefing_files) {
+      w.Str(rel);
+      w.U64(ks.first);
+      w.U64(ks.second);
+    }
+    w.U64(cache.disk.search_key);
+    w.U64(cache.disk.search_gzip_bytes);
+    out.Section(w.bytes());
+  }
+  out.Commit();
 }
 
 }  // namespace dossier::pipeline

@@ -48,6 +48,7 @@ struct BuildCache::Impl {
   struct Body {
     markdown::RenderedMarkdown md;  // plain_text cleared
     std::string search_text;        // what the search index gets as `body`
+    bool has_html = true;           // false: md.html not kept (cache on disk)
   };
   std::map<uint64_t, std::shared_ptr<const Body>> bodies, next_bodies;
   // Composed briefings by article id: (ComposeKey, page).
@@ -163,7 +164,9 @@ void ForgetBuild(const BuildOptions& options);
 // fails (a missing, damaged or foreign file is a cache miss); saving is
 // best effort (a cache that cannot be written makes the next build slower).
 void LoadArticleCache(const BuildOptions& options, BuildCache::Impl* cache);
-void SaveArticleCache(const BuildOptions& options, const BuildCache::Impl& cache);
+// The seeds part, taken right after ingest (the LoadCache is then dropped).
+std::string ExportSeeds(const ingest::LoadCache& seeds);
+void SaveArticleCache(const BuildOptions& options, std::string_view seeds, const analyse::AnalysisCache& analysis);
 void LoadPageCache(const BuildOptions& options, BuildCache::Impl* cache);
 void SavePageCache(const BuildOptions& options, const BuildCache::Impl& cache);
 

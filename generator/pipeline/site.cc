@@ -319,12 +319,32 @@ class SiteBuilder {
       if (it != cache_->bodies.end()) body = it->second;
     }
     if (body == nullptr) body = make();
+    std::shared_ptr<const BuildCache::Impl::Body> kept = body;
+    if (cache_->disk.on && body->has_html) {
+      // On disk the HTML is not kept (disk_cache.cc): hold only what the
+      // next build needs, not every page's HTML until the build ends.
+      auto lean = std::make_shared<BuildCache::Impl::Body>();
+      lean->md.toc = body->md.toc;
+      lean->search_text = body->search_text;
+      lean->has_html = false;
+      kept = std::move(lean);
+    }
     {
       std::lock_guard<std::mutex> lock(cache_->mutex);
-      cache_->next_bodies[key] = body;
+      cache_->next_bodies[key] = std::move(kept);
     }
     search_text_[i] = body->search_text;
     return body;
+  }
+
+  // The body with its HTML (a body from the cache on disk has none: the
+  // Markdown is rendered again for a page that is rendered again).
+  std::shared_ptr<const BuildCache::Impl::Body> WithHtml(size_t i, std::shared_ptr<const BuildCache::Impl::Body> body) {
+    if (body->has_html) return body;
+    auto full = std::make_shared<BuildCache::Impl::Body>();
+    full->md = markdown::Render(pages_[i].page.body, markdown::MarkdownOptions());
+    full->md.plain_text.clear();
+    return full;
   }
 
   // ---- content pages ---------------------------------------------------------
@@ -399,7 +419,7 @@ class SiteBuilder {
         key.Add(it == by_slug_.end() ? uint64_t{0} : keys_[it->second]);
       }
     }
-    return EmitKeyed("briefing", pages_[i].out_path, key.value(), [&] { return BriefingView(i, *body); });
+    return EmitKeyed("briefing", pages_[i].out_path, key.value(), [&] { return BriefingView(i, *WithHtml(i, body)); });
   }
 
   Value BriefingView(size_t i, const BuildCache::Impl::Body& body) {
@@ -457,6 +477,7 @@ class SiteBuilder {
   Status HandWritten(size_t i) {
     auto body = GetBody(i);
     return EmitKeyed("page", pages_[i].out_path, KeyOf(i), [&] {
+      body = WithHtml(i, body);
       const auto& sp = pages_[i];
       Value v = Base(sp.out_path, sp.page.title, "page");
       v.Set("title", sp.page.title);

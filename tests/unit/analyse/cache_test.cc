@@ -132,3 +132,41 @@ TEST_CASE("an exported analysis cache, imported into a new one, serves every doc
     CHECK(second.hits() == 0);
   }
 }
+
+TEST_CASE("an export-only analysis cache hands its entries over and exports the documents of the call",
+          "[analyse][cache]") {
+  AnalyseOptions o;
+  auto docs = Corpus();
+  const auto fresh = Analyse(docs, o, nullptr);
+  std::string bytes;
+  {
+    AnalysisCache c;  // a first build: nothing to import
+    c.SetExportOnly(true);
+    CHECK(Same(Analyse(docs, o, nullptr, &c), fresh));
+    CHECK(c.misses() == 3);
+    CHECK(c.size() == 0);  // nothing kept in memory
+    dossier::core::ByteWriter w;
+    c.Export(&w);
+    bytes = w.bytes();
+  }
+  docs[0].paragraphs[1] = "OPEC met in Vienna and Riyadh.";
+  std::string next;
+  {
+    AnalysisCache c;  // the next build
+    c.SetExportOnly(true);
+    dossier::core::ByteReader r(bytes);
+    REQUIRE(c.Import(&r));
+    CHECK(Same(Analyse(docs, o, nullptr, &c), Analyse(docs, o, nullptr)));
+    CHECK(c.hits() == 2);
+    CHECK(c.misses() == 1);
+    dossier::core::ByteWriter w;
+    c.Export(&w);
+    next = w.bytes();
+  }
+  AnalysisCache c;  // its export holds all three documents, edited one included
+  dossier::core::ByteReader r(next);
+  REQUIRE(c.Import(&r));
+  CHECK(c.size() == 3);
+  CHECK(Same(Analyse(docs, o, nullptr, &c), Analyse(docs, o, nullptr)));
+  CHECK(c.hits() == 3);
+}
