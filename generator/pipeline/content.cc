@@ -50,56 +50,59 @@ Status SiteWriter::Write(const std::string& rel, std::string_view data) { return
 
 Status SiteWriter::Put(const std::string& rel, const SiteFile& file) { return Store(rel, file.text(), &file); }
 
-Status SiteWriter::Store(const std::string& rel, std::string_view data, const SiteFile* file) {
-  fs::path p = (root_ / rel).lexically_normal();
-  if (rel.empty() || fs::path(rel).is_absolute() || !core::IsInside(p, root_))
-    return Status::Internal("refusing to write outside the output folder: " + rel);
-  std::string key = core::GenericString(p.lexically_relative(root_));
-  if (memory_) {
-    SiteFile f = file ? *file : MakeFile(std::string(data));
-    std::string fp = std::to_string(data.size()) + " " + f.hash;
-    std::lock_guard<std::mutex> lock(mutex_);
-    (*memory_)[key] = std::move(f);
-    written_.push_back(rel);
-    manifest_[key] = std::move(fp);
-    return Status::Ok();
-  }
-  std::string fp = file ? std::to_string(data.size()) + " " + file->hash : Fingerprint(data);
+bool SiteWriter::Resolve(const std::string& rel, fs::path* p, std::string* key) const {
+  *p = (root_ / rel).lexically_normal();
+  if (rel.empty() || fs::path(rel).is_absolute() || !core::IsInside(*p, root_)) return false;
+  *key = core::GenericString(p->lexically_relative(root_));
+  return true;
+}
+
+bool SiteWriter::LinkPrevious(const fs::path& p, const std::string& key, const std::string& fp) {
   std::error_code ec;
   fs::remove(p, ec);  // never write through a link shared with the old site
   auto old = previous_manifest_.find(key);
-  bool linked = false;
-  if (old != previous_manifest_.end() && old->second == fp) {
-    fs::create_directories(p.parent_path(), ec);
-    fs::create_hard_link(previous_ / key, p, ec);
-    linked = !ec;
+  if (old == previous_manifest_.end() || old->second != fp) return false;
+  fs::create_directories(p.parent_path(), ec);
+  fs::create_hard_link(previous_ / key, p, ec);
+  return !ec;
+}
+
+void SiteWriter::Record(const std::string& rel, const std::string& key, std::string fp) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  written_.push_back(rel);
+  manifest_[key] = std::move(fp);
+}
+
+Status SiteWriter::Store(const std::string& rel, std::string_view data, const SiteFile* file) {
+  fs::path p;
+  std::string key;
+  if (!Resolve(rel, &p, &key)) return Status::Internal("refusing to write outside the output folder: " + rel);
+  if (memory_) {
+    SiteFile f = file ? *file : MakeFile(std::string(data));
+    std::string fp = std::to_string(data.size()) + " " + f.hash;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      (*memory_)[key] = std::move(f);
+    }
+    Record(rel, key, std::move(fp));
+    return Status::Ok();
   }
-  if (!linked) {
+  std::string fp = file ? std::to_string(data.size()) + " " + file->hash : Fingerprint(data);
+  if (!LinkPrevious(p, key, fp)) {
     Status st = core::WriteFile(p, data);
     if (!st.ok()) return st;
   }
-  std::lock_guard<std::mutex> lock(mutex_);
-  written_.push_back(rel);
-  manifest_[key] = fp;
+  Record(rel, key, std::move(fp));
   return Status::Ok();
 }
 
 bool SiteWriter::Reuse(const std::string& rel, uint64_t size, const std::string& hash) {
-  if (memory_ != nullptr || previous_.empty() || hash.empty()) return false;
-  fs::path p = (root_ / rel).lexically_normal();
-  if (rel.empty() || fs::path(rel).is_absolute() || !core::IsInside(p, root_)) return false;
-  std::string key = core::GenericString(p.lexically_relative(root_));
+  fs::path p;
+  std::string key;
+  if (memory_ != nullptr || hash.empty() || !Resolve(rel, &p, &key)) return false;
   std::string fp = std::to_string(size) + " " + hash;
-  auto old = previous_manifest_.find(key);
-  if (old == previous_manifest_.end() || old->second != fp) return false;
-  std::error_code ec;
-  fs::remove(p, ec);
-  fs::create_directories(p.parent_path(), ec);
-  fs::create_hard_link(previous_ / key, p, ec);
-  if (ec) return false;
-  std::lock_guard<std::mutex> lock(mutex_);
-  written_.push_back(rel);
-  manifest_[key] = fp;
+  if (!LinkPrevious(p, key, fp)) return false;
+  Record(rel, key, std::move(fp));
   return true;
 }
 

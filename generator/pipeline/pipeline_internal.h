@@ -113,6 +113,12 @@ class SiteWriter {
  private:
   fs::path root_;
   core::Status Store(const std::string& rel, std::string_view data, const SiteFile* file);
+  // `rel` under the root (false when it would leave it) and its manifest key.
+  bool Resolve(const std::string& rel, fs::path* p, std::string* key) const;
+  // Hard-links `p` from the previous site when the manifest there records
+  // `fp` for `key`; removes whatever was at `p` first.
+  bool LinkPrevious(const fs::path& p, const std::string& key, const std::string& fp);
+  void Record(const std::string& rel, const std::string& key, std::string fp);
   MemorySite* memory_;
   fs::path previous_;
   std::map<std::string, std::string> previous_manifest_;  // path -> "size hash"
