@@ -17,8 +17,12 @@ void ByteWriter::U64(uint64_t v) {
 void ByteWriter::F64(double v) {
   uint64_t bits;
   std::memcpy(&bits, &v, sizeof bits);
+  Fixed64(bits);
+}
+
+void ByteWriter::Fixed64(uint64_t v) {
   char b[8];
-  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(bits >> (8 * i));
+  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(v >> (8 * i));
   out_.append(b, 8);
 }
 
@@ -59,15 +63,26 @@ int ByteReader::Int() {
 }
 
 double ByteReader::F64() {
-  if (!ok_ || in_.size() - pos_ < 8) {
-    ok_ = false;
-    return 0;
-  }
-  uint64_t bits = 0;
-  for (int i = 0; i < 8; ++i) bits |= static_cast<uint64_t>(static_cast<unsigned char>(in_[pos_ + i])) << (8 * i);
-  pos_ += 8;
+  uint64_t bits = Fixed64();
   double v;
   std::memcpy(&v, &bits, sizeof v);
+  return v;
+}
+
+uint64_t ByteReader::Fixed64() {
+  std::string_view b = View(8);
+  uint64_t v = 0;
+  for (size_t i = 0; i < b.size(); ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(b[i])) << (8 * i);
+  return v;
+}
+
+std::string_view ByteReader::View(uint64_t n) {
+  if (!ok_ || n > in_.size() - pos_) {
+    ok_ = false;
+    return {};
+  }
+  std::string_view v = in_.substr(pos_, n);
+  pos_ += n;
   return v;
 }
 
@@ -80,13 +95,7 @@ size_t ByteReader::Count() {
   return static_cast<size_t>(n);
 }
 
-std::string ByteReader::Str() {
-  size_t n = Count();
-  if (!ok_) return {};
-  std::string s(in_.substr(pos_, n));
-  pos_ += n;
-  return s;
-}
+std::string ByteReader::Str() { return std::string(View(Count())); }
 
 std::vector<std::string> ByteReader::Strs() {
   size_t n = Count();

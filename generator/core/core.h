@@ -208,6 +208,7 @@ class ByteWriter {
   void I64(int64_t v) { U64((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
   void Bool(bool v) { U64(v ? 1 : 0); }
   void F64(double v);
+  void Fixed64(uint64_t v);  // 8 bytes, little-endian
   void Str(std::string_view s);
   void Strs(const std::vector<std::string>& v);
   void Ints(const std::vector<int>& v);
@@ -231,7 +232,9 @@ class ByteReader {
   int Int();  // an I64 that must fit an int
   bool Bool() { return U64() != 0; }
   double F64();
+  uint64_t Fixed64();
   std::string Str();
+  std::string_view View(uint64_t n);  // the next n bytes, not copied
   std::vector<std::string> Strs();
   std::vector<int> Ints();
   // A count of items that each take at least one byte (guards reserve()).

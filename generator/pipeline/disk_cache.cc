@@ -22,8 +22,6 @@
 // error. Neither file keeps a second in-memory copy of what it caches: the
 // seeds are kept as bytes right after ingest, the analysis hands its
 // entries over, and files are written one section at a time.
-#include <sys/stat.h>
-
 #include "pipeline/pipeline_internal.h"
 
 namespace dossier::pipeline {
@@ -33,30 +31,18 @@ constexpr const char* kMagic = "DOSSIER-CACHE 2 ";
 
 fs::path CacheDir(const BuildOptions& o) { return o.project_dir / ".dossier-cache"; }
 
-// What a cache file must have been written by.
+// What a cache file must have been written by: this executable (path,
+// size, modification time), with this fingerprint function.
 std::string Identity(const char* kind) {
-  std::string id = std::string(kMagic) + kind + " " + DOSSIER_VERSION_STRING;
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  struct stat st;
-  if (ec || ::stat(exe.c_str(), &st) != 0) return "";  // unknown executable: no cache
-  id += " " + std::to_string(st.st_size) + " " + std::to_string(st.st_mtim.tv_sec) + "." +
-        std::to_string(st.st_mtim.tv_nsec) + " " + std::to_string(core::FingerprintProbe()) + "\n";
-  return id;
+  std::string exe = ExecutableStamp();
+  if (exe.empty()) return "";  // unknown executable: no cache
+  return std::string(kMagic) + kind + " " + DOSSIER_VERSION_STRING + " " +
+         std::to_string(core::FingerprintProbe()) + " " + exe;
 }
 
 // A cache file: the identity line, then sections (8-byte length + bytes),
 // then a checksum of the sections. Sections are written one by one, so a
 // writer holds one section in memory at a time.
-void PutU64(std::string* out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) *out += static_cast<char>(v >> (8 * i));
-}
-uint64_t GetU64(std::string_view s) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(s[i])) << (8 * i);
-  return v;
-}
-
 class CacheFileWriter {
  public:
   CacheFileWriter(const fs::path& path, const char* kind) : out_(path) {
@@ -64,16 +50,16 @@ class CacheFileWriter {
     ok_ = !id.empty() && out_.Open().ok() && out_.Write(id);
   }
   void Section(std::string_view bytes) {
-    std::string len;
-    PutU64(&len, bytes.size());
+    core::ByteWriter len;
+    len.Fixed64(bytes.size());
     sum_.Add(bytes);
-    ok_ = ok_ && out_.Write(len) && out_.Write(bytes);
+    ok_ = ok_ && out_.Write(len.bytes()) && out_.Write(bytes);
   }
   // A cache that cannot be written only makes the next build slower.
   void Commit() {
-    std::string sum;
-    PutU64(&sum, sum_.value());
-    if (ok_ && out_.Write(sum)) (void)out_.Commit();
+    core::ByteWriter sum;
+    sum.Fixed64(sum_.value());
+    if (ok_ && out_.Write(sum.bytes())) (void)out_.Commit();
   }
 
  private:
@@ -89,20 +75,15 @@ bool ReadCacheFile(const fs::path& path, const char* kind, size_t count, std::st
   std::string id = Identity(kind);
   if (id.empty() || !core::ReadFile(path, text).ok()) return false;
   if (text->size() < id.size() || text->compare(0, id.size(), id) != 0) return false;
-  std::string_view rest(*text);
-  rest.remove_prefix(id.size());
+  core::ByteReader r(std::string_view(*text).substr(id.size()));
   core::Fingerprint sum;
   sections->clear();
-  while (sections->size() < count) {
-    if (rest.size() < 8) return false;
-    uint64_t n = GetU64(rest);
-    rest.remove_prefix(8);
-    if (n > rest.size()) return false;
-    sections->push_back(rest.substr(0, n));
+  for (size_t i = 0; i < count && r.ok(); ++i) {
+    sections->push_back(r.View(r.Fixed64()));
     sum.Add(sections->back());
-    rest.remove_prefix(n);
   }
-  return rest.size() == 8 && GetU64(rest) == sum.value();
+  uint64_t recorded = r.Fixed64();
+  return r.done() && recorded == sum.value();
 }
 
 void PutDiagnostics(const core::Diagnostics& d, core::ByteWriter* w) {

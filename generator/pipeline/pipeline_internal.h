@@ -165,6 +165,8 @@ std::string InputFingerprint(const config::SiteConfig& config, const BuildOption
 bool UpToDate(const std::string& fingerprint, const BuildOptions& options, core::Diagnostics* diagnostics);
 void RecordBuild(const std::string& fingerprint, const BuildOptions& options, const core::Diagnostics& diagnostics);
 void ForgetBuild(const BuildOptions& options);
+// "path size mtime\n" of the running executable, or "" when unknown.
+std::string ExecutableStamp();
 
 // The BuildCache of `dossier build` on disk (disk_cache.cc). Loading never
 // fails (a missing, damaged or foreign file is a cache miss); saving is

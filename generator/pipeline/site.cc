@@ -217,36 +217,52 @@ class SiteBuilder {
     if (cache_ == nullptr) return Emit(tmpl, out_path, view());
     key = core::Fingerprint().Add(key).Add(base_key_).Add(tmpl).Add(out_path).value();
     BuildCache::Impl::Rendered hit;
-    bool found = false;
-    {
-      std::lock_guard<std::mutex> lock(cache_->mutex);
-      auto it = cache_->rendered.find(out_path);
-      if (it != cache_->rendered.end() && it->second.key == key) {
-        hit = it->second;
-        found = true;
-      }
-    }
-    // On disk, a hit is the previous site's file (when it is still there).
-    if (found && hit.file.data == nullptr) found = writer_->Reuse(out_path, hit.size, hit.file.hash);
-    if (found) {
-      {
-        std::lock_guard<std::mutex> lock(cache_->mutex);
-        cache_->next_rendered[out_path] = hit;
-      }
+    if (FindRendered(out_path, key, &hit)) {
       CountPage();
-      return hit.file.data == nullptr ? Status::Ok() : writer_->Put(out_path, hit.file);
+      return PutRendered(out_path, hit);
     }
     std::string html;
     Status st = RenderHtml(tmpl, out_path, view(), &html);
     if (!st.ok()) return st;
-    hit.key = key;
-    hit.file = SiteWriter::MakeFile(std::move(html));
-    hit.size = hit.file.data->size();
     CountPage();
-    st = writer_->Put(out_path, hit.file);
-    if (cache_->disk.on) hit.file.data = nullptr;  // the bytes are in the new site, not in memory
+    return StoreRendered(out_path, key, std::move(html));
+  }
+
+  // ---- the BuildCache's rendered files (shared by pages and the index) -----
+
+  // The cached file of `path` when its key is `key`. On disk (no bytes in
+  // memory) only when the previous site still has that file: it is then
+  // hard-linked into the new site already.
+  bool FindRendered(const std::string& path, uint64_t key, BuildCache::Impl::Rendered* hit) {
+    {
+      std::lock_guard<std::mutex> lock(cache_->mutex);
+      auto it = cache_->rendered.find(path);
+      if (it == cache_->rendered.end() || it->second.key != key) return false;
+      *hit = it->second;
+    }
+    return hit->file.data != nullptr || writer_->Reuse(path, hit->size, hit->file.hash);
+  }
+
+  // Writes a hit (unless linked by FindRendered) and keeps it for the next build.
+  Status PutRendered(const std::string& path, const BuildCache::Impl::Rendered& hit) {
+    {
+      std::lock_guard<std::mutex> lock(cache_->mutex);
+      cache_->next_rendered[path] = hit;
+    }
+    return hit.file.data == nullptr ? Status::Ok() : writer_->Put(path, hit.file);
+  }
+
+  // Writes freshly made bytes and keeps them (on disk: their size and hash)
+  // for the next build.
+  Status StoreRendered(const std::string& path, uint64_t key, std::string data) {
+    BuildCache::Impl::Rendered r;
+    r.key = key;
+    r.file = SiteWriter::MakeFile(std::move(data));
+    r.size = r.file.data->size();
+    Status st = writer_->Put(path, r.file);
+    if (cache_->disk.on) r.file.data = nullptr;  // the bytes are in the new site, not in memory
     std::lock_guard<std::mutex> lock(cache_->mutex);
-    cache_->next_rendered[out_path] = hit;
+    cache_->next_rendered[path] = std::move(r);
     return st;
   }
 

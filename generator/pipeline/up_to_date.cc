@@ -57,10 +57,14 @@ std::string InputFingerprint(const config::SiteConfig& config, const BuildOption
   AddTree(o.out_dir / ".dossier-site", &text);
   AddTree(DOSSIER_LUNR_JS, &text);
   // The program itself: a rebuilt or upgraded dossier may write other output.
+  text += "[exe]\n" + ExecutableStamp();
+  return core::HashHex(text) + " " + std::to_string(text.size());
+}
+
+std::string ExecutableStamp() {
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) AddTree(exe, &text);
-  return core::HashHex(text) + " " + std::to_string(text.size());
+  return ec ? std::string() : StatLine(exe);
 }
 
 bool UpToDate(const std::string& fingerprint, const BuildOptions& o, core::Diagnostics* diagnostics) {
