@@ -235,7 +235,7 @@ int Run(int argc, char** argv) {
   ServeFlags sf;
   CLI::App* serve = app.add_subcommand("serve", "Build into memory and serve the site locally, rebuilding on change");
   AddCommon(serve, &common);
-  serve->add_option("--port", sf.port, "TCP port (default 1313)")->check(CLI::Range(1, 65535));
+  serve->add_option("--port", sf.port, "TCP port (default 1313; 0 picks a free one)")->check(CLI::Range(0, 65535));
   serve->add_option("--bind", sf.bind, "Address to listen on (default 127.0.0.1, loopback only)");
   serve->add_option("--base-path", sf.base_path, "Serve the site under this path, as it will be hosted (e.g. /sub/)");
   serve->add_flag("--open", sf.open, "Open the site in a browser (xdg-open)");

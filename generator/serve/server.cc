@@ -1,4 +1,4 @@
-// The development server: in-memory site, HTTP (cpp-httplib), builder
+// The development server: in-memory site, HTTP (serve/http.h), builder
 // thread (debounced rebuilds), live reload over Server-Sent Events.
 #include <malloc.h>
 #include <arpa/inet.h>
@@ -7,8 +7,6 @@
 #include <poll.h>
 #include <sys/socket.h>
 
-#include <httplib.h>
-
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -16,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "serve/http.h"
 #include "serve/serve.h"
 
 namespace dossier::serve {
@@ -24,9 +23,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The socket httplib serves a request on, found by its addresses (httplib
-// 0.11 does not expose it; a stream uses it only to notice a closed peer).
-int FindSocket(const httplib::Request& req) {
+// The socket a request is served on, found by its addresses (httplib 0.11
+// does not expose it; a stream uses it only to notice a closed peer).
+int FindSocket(const HttpRequest& req) {
   DIR* d = opendir("/proc/self/fd");
   if (!d) return -1;
   int found = -1;
@@ -136,7 +135,7 @@ std::string StripLiveReloadSnippet(std::string_view html) {
 
 struct DevServer::Impl {
   ServeOptions o;
-  httplib::Server http;
+  std::unique_ptr<HttpServer> http;
   std::unique_ptr<Watcher> watcher;
   std::thread listener, builder;
   int port = 0;
@@ -322,9 +321,9 @@ struct DevServer::Impl {
     return current;
   }
 
-  static void Text(httplib::Response& res, int status, const std::string& body) {
+  static void Text(HttpResponse& res, int status, const std::string& body) {
     res.status = status;
-    res.set_content(body, "text/plain; charset=utf-8");
+    res.SetContent(body, "text/plain; charset=utf-8");
   }
 
   static std::string WithSnippet(const std::string& page, uint64_t epoch) {
@@ -339,7 +338,7 @@ struct DevServer::Impl {
     return out;
   }
 
-  void NoSiteYet(httplib::Response& res, const std::string& key) {
+  void NoSiteYet(HttpResponse& res, const std::string& key) {
     std::string error;
     {
       std::lock_guard<std::mutex> lock(site_mutex);
@@ -349,14 +348,14 @@ struct DevServer::Impl {
     for (char c : key)
       if (c == '/') root += "../";
     res.status = 503;
-    res.set_content("<!DOCTYPE html>\n<html lang=\"en\" data-root=\"" + root +
+    res.SetContent("<!DOCTYPE html>\n<html lang=\"en\" data-root=\"" + root +
                         "\">\n<head><meta charset=\"utf-8\"><title>Build failed</title></head>\n<body>\n"
                         "<h1>The site has not been built yet</h1>\n<pre>" +
                         core::HtmlEscape(error) + "</pre>\n" + LiveReloadSnippet(0) + "</body>\n</html>\n",
                     "text/html; charset=utf-8");
   }
 
-  void ServeFile(const httplib::Request& req, httplib::Response& res, const ResolvedPath& rp) {
+  void ServeFile(const HttpRequest& req, HttpResponse& res, const ResolvedPath& rp) {
     Site site = WaitForSite();
     if (!site.files) return NoSiteYet(res, rp.key);
     const auto& files = *site.files;
@@ -364,18 +363,18 @@ struct DevServer::Impl {
     if (it == files.end()) {
       if (!rp.directory && files.count(rp.key + "/index.html")) {
         res.status = 301;
-        res.set_header("Location", o.base_path + rp.key + "/");
+        res.SetHeader("Location", o.base_path + rp.key + "/");
         return;
       }
       auto nf = files.find("404.html");
       res.status = 404;
       if (nf != files.end()) {
         const size_t depth = static_cast<size_t>(std::count(rp.key.begin(), rp.key.end(), '/'));
-        res.set_content(WithSnippet(RebaseRelativeUrls(nf->second.text(), depth), site.epoch),
+        res.SetContent(WithSnippet(RebaseRelativeUrls(nf->second.text(), depth), site.epoch),
                         "text/html; charset=utf-8");
       }
-      else res.set_content("404 Not Found\n", "text/plain; charset=utf-8");
-      res.set_header("Cache-Control", "no-cache");
+      else res.SetContent("404 Not Found\n", "text/plain; charset=utf-8");
+      res.SetHeader("Cache-Control", "no-cache");
       return;
     }
     std::string mime = MimeTypeFor(rp.key);
@@ -384,22 +383,23 @@ struct DevServer::Impl {
     // cached at an older epoch must not be revalidated (it would reload
     // itself again and again).
     std::string etag = "\"" + it->second.hash + (html ? "-" + std::to_string(site.epoch) : "") + "\"";
-    res.set_header("ETag", etag);
-    res.set_header("Cache-Control", "no-cache");
-    if (req.has_header("If-None-Match") && EtagMatches(req.get_header_value("If-None-Match"), etag)) {
+    res.SetHeader("ETag", etag);
+    res.SetHeader("Cache-Control", "no-cache");
+    const std::string* if_none_match = req.Header("If-None-Match");
+    if (if_none_match != nullptr && EtagMatches(*if_none_match, etag)) {
       res.status = 304;
       return;
     }
     res.status = 200;
-    if (html) res.set_content(WithSnippet(it->second.text(), site.epoch), mime);
-    else res.set_content(it->second.text(), mime);
+    if (html) res.SetContent(WithSnippet(it->second.text(), site.epoch), mime);
+    else res.SetContent(it->second.text(), mime);
   }
 
-  void ServeEvents(const httplib::Request& req, httplib::Response& res) {
+  void ServeEvents(const HttpRequest& req, HttpResponse& res) {
     {
       std::lock_guard<std::mutex> lock(site_mutex);
       if (streams >= o.max_event_streams) {
-        res.set_header("Retry-After", "2");
+        res.SetHeader("Retry-After", "2");
         return Text(res, 503, "too many live-reload streams\n");
       }
       ++streams;
@@ -413,64 +413,63 @@ struct DevServer::Impl {
     };
     auto state = std::make_shared<State>();
     state->fd = FindSocket(req);
-    res.set_header("Cache-Control", "no-cache");
-    res.set_header("X-Accel-Buffering", "no");
-    res.set_chunked_content_provider(
-        "text/event-stream",
-        [this, state](size_t, httplib::DataSink& sink) {
-          std::string out;
-          {
-            std::unique_lock<std::mutex> lock(site_mutex);
-            if (state->first) {
-              state->first = false;
-              out = "retry: 1000\n\n";
-              out += SseData("epoch", std::to_string(current.epoch));
-              if (!error_text.empty()) out += SseData("error", error_text);
-              state->epoch = current.epoch;
-              state->error_seq = error_seq;
-            } else {
-              // Wake every second to notice a closed peer or a stop.
-              auto keepalive = std::chrono::seconds(o.keepalive_seconds);
-              for (;;) {
-                bool news = news_cv.wait_for(lock, std::chrono::seconds(1), [&] {
-                  return stopping || current.epoch != state->epoch || error_seq != state->error_seq;
-                });
-                if (stopping) {
-                  lock.unlock();
-                  sink.done();
-                  return true;
-                }
-                if (news) break;
-                if (PeerClosed(state->fd)) return false;
-                // Without the socket, a short heartbeat finds a closed peer instead.
-                auto beat = state->fd < 0 ? std::chrono::seconds(2) : keepalive;
-                if (Clock::now() - state->last_write >= beat) break;
-              }
-              if (current.epoch != state->epoch) {
-                out += SseData("epoch", std::to_string(current.epoch));
-                state->epoch = current.epoch;
-              }
-              if (error_seq != state->error_seq) {
-                out += error_text.empty() ? SseData("ok", "") : SseData("error", error_text);
-                state->error_seq = error_seq;
-              }
-              if (out.empty()) out = ": keep-alive\n\n";
+    res.SetHeader("Cache-Control", "no-cache");
+    res.SetHeader("X-Accel-Buffering", "no");
+    res.content_type = "text/event-stream";
+    res.stream = [this, state](HttpStream& sink) {
+      std::string out;
+      {
+        std::unique_lock<std::mutex> lock(site_mutex);
+        if (state->first) {
+          state->first = false;
+          out = "retry: 1000\n\n";
+          out += SseData("epoch", std::to_string(current.epoch));
+          if (!error_text.empty()) out += SseData("error", error_text);
+          state->epoch = current.epoch;
+          state->error_seq = error_seq;
+        } else {
+          // Wake every second to notice a closed peer or a stop.
+          auto keepalive = std::chrono::seconds(o.keepalive_seconds);
+          for (;;) {
+            bool news = news_cv.wait_for(lock, std::chrono::seconds(1), [&] {
+              return stopping || current.epoch != state->epoch || error_seq != state->error_seq;
+            });
+            if (stopping) {
+              lock.unlock();
+              sink.Done();
+              return true;
             }
+            if (news) break;
+            if (PeerClosed(state->fd)) return false;
+            // Without the socket, a short heartbeat finds a closed peer instead.
+            auto beat = state->fd < 0 ? std::chrono::seconds(2) : keepalive;
+            if (Clock::now() - state->last_write >= beat) break;
           }
-          state->last_write = Clock::now();
-          return sink.write(out.data(), out.size());
-        },
-        [this](bool) {
-          std::lock_guard<std::mutex> lock(site_mutex);
-          --streams;
-        });
+          if (current.epoch != state->epoch) {
+            out += SseData("epoch", std::to_string(current.epoch));
+            state->epoch = current.epoch;
+          }
+          if (error_seq != state->error_seq) {
+            out += error_text.empty() ? SseData("ok", "") : SseData("error", error_text);
+            state->error_seq = error_seq;
+          }
+          if (out.empty()) out = ": keep-alive\n\n";
+        }
+      }
+      state->last_write = Clock::now();
+      return sink.Write(out);
+    };
+    res.stream_end = [this] {
+      std::lock_guard<std::mutex> lock(site_mutex);
+      --streams;
+    };
   }
 
-  void Handle(const httplib::Request& req, httplib::Response& res) {
-    res.set_header("X-Content-Type-Options", "nosniff");
+  void Handle(const HttpRequest& req, HttpResponse& res) {
+    res.SetHeader("X-Content-Type-Options", "nosniff");
     if (req.method != "GET" && req.method != "HEAD") {
-      res.set_header("Allow", "GET, HEAD");
-      res.set_header("Connection", "close");
+      res.SetHeader("Allow", "GET, HEAD");
+      res.SetHeader("Connection", "close");
       return Text(res, 405, "405 Method Not Allowed\n");
     }
     ResolvedPath rp = ResolveRequestPath(req.target, o.base_path);
@@ -481,7 +480,7 @@ struct DevServer::Impl {
         return Text(res, 404, "404 Not Found (the site is served under " + o.base_path + ")\n");
       case PathVerdict::kRedirect:
         res.status = 302;
-        res.set_header("Location", rp.location);
+        res.SetHeader("Location", rp.location);
         return;
       case PathVerdict::kEvents:
         return ServeEvents(req, res);
@@ -500,35 +499,17 @@ core::Status DevServer::Start() {
   core::Status st = m.Load();
   if (!st.ok()) return st;
 
-  size_t threads = m.o.workers + m.o.max_event_streams;
-  m.http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  m.http.set_tcp_nodelay(true);  // headers and body are separate writes: no Nagle/delayed-ACK stall
-  m.http.set_payload_max_length(64 * 1024);
-  m.http.set_keep_alive_max_count(100);
-  m.http.set_keep_alive_timeout(2);
-  m.http.set_read_timeout(5, 0);
-  m.http.set_write_timeout(5, 0);
-  m.http.set_pre_routing_handler([&m](const httplib::Request& req, httplib::Response& res) {
-    // Debian's cpp-httplib (0.11, built with Brotli) compresses every text,
-    // JSON and JavaScript response at Brotli's default (highest) quality
-    // whenever the client accepts it, and has no switch to turn that off:
-    // 11 s for the 7.9 MB search index of 1,114 articles, 20-60 ms per page.
-    // For a preview compression only costs time, so it never compresses:
-    // Accept-Encoding is dropped before the response is written. (The
-    // Request is the server's own non-const object; httplib hands it out
-    // as const only.)
-    const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
-    m.Handle(req, res);
-    return httplib::Server::HandlerResponse::Handled;
-  });
-  if (m.o.port == 0) {
-    m.port = m.http.bind_to_any_port(m.o.bind);
-    if (m.port <= 0) return core::Status::Io("cannot listen on " + m.o.bind + " (any port)");
-  } else {
-    if (!m.http.bind_to_port(m.o.bind, m.o.port))
-      return core::Status::Io("cannot listen on " + m.o.bind + ":" + std::to_string(m.o.port) +
-                              " (is the port in use? try --port)");
-    m.port = m.o.port;
+  HttpServerOptions ho;
+  ho.threads = m.o.workers + m.o.max_event_streams;
+  std::string error;
+  m.http = NewHttpServer(ho, [&m](const HttpRequest& req, HttpResponse& res) { m.Handle(req, res); }, &error);
+  if (!m.http) return core::Status::Io(error);
+  m.port = m.http->Bind(m.o.bind, m.o.port);
+  if (m.port <= 0) {
+    m.port = 0;
+    if (m.o.port == 0) return core::Status::Io("cannot listen on " + m.o.bind + " (any port)");
+    return core::Status::Io("cannot listen on " + m.o.bind + ":" + std::to_string(m.o.port) +
+                            " (is the port in use? try --port)");
   }
 
   // Watch before the first build so nothing edited during it is missed.
@@ -549,7 +530,7 @@ core::Status DevServer::Start() {
   m.Build({}, true);
   m.running = true;
   m.builder = std::thread([&m] { m.RunBuilder(); });
-  m.listener = std::thread([&m] { m.http.listen_after_bind(); });
+  m.listener = std::thread([&m] { m.http->Listen(); });
   return core::Status::Ok();
 }
 
@@ -567,7 +548,7 @@ void DevServer::Stop() {
   }
   m.pending_cv.notify_all();
   if (m.watcher) m.watcher->Stop();
-  m.http.stop();
+  if (m.http) m.http->Stop();
   if (m.listener.joinable()) m.listener.join();
   if (m.builder.joinable()) m.builder.join();
   m.running = false;

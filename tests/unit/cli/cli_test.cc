@@ -1,6 +1,14 @@
 // End-to-end tests of the dossier binary on temporary projects.
-#include <catch2/catch.hpp>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <catch2/catch.hpp>
+#include <httplib.h>
+
+#include <chrono>
+#include <cstdlib>
 #include <map>
 
 #include "support/test_support.h"
@@ -278,4 +286,107 @@ TEST_CASE("cli: a build with nothing changed does nothing; any input change rebu
   CHECK(again.err.find("up to date") != std::string::npos);
   CHECK(again.err.find("seeds/empty.txt: warning: skipped: empty article") != std::string::npos);
   CHECK(RunDossier("build --strict", t.path()).exit_code == 1);
+}
+
+namespace {
+
+// `dossier serve --port 0` started in `dir` with `binary`; stderr is read
+// until the "serving <url>" line (or the process exits).
+struct ServeProcess {
+  pid_t pid = -1;
+  int err_fd = -1;
+  std::string err;
+  int port = 0;
+
+  ServeProcess(const fs::path& binary, const fs::path& dir) {
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      if (chdir(dir.c_str()) != 0) _exit(127);
+      dup2(fds[1], 2);
+      close(fds[0]);
+      close(fds[1]);
+      execl(binary.c_str(), "dossier", "serve", "--port", "0", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(fds[1]);
+    err_fd = fds[0];
+  }
+  ~ServeProcess() {
+    if (pid > 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+    if (err_fd >= 0) close(err_fd);
+  }
+  // Reads stderr until `needle` appears or it closes; false on timeout/EOF.
+  bool ReadUntil(const std::string& needle, std::chrono::seconds timeout) {
+    auto end = std::chrono::steady_clock::now() + timeout;
+    while (err.find(needle) == std::string::npos) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      pollfd p{err_fd, POLLIN, 0};
+      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+      char buf[4096];
+      ssize_t n = read(err_fd, buf, sizeof buf);
+      if (n <= 0) return false;
+      err.append(buf, static_cast<size_t>(n));
+    }
+    return true;
+  }
+  int Wait() {
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid) return -1;
+    pid = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("cli: serve loads its HTTP module, serves the site with live reload and exits 130 on Ctrl-C",
+          "[cli][serve][e2e]") {
+  TempDir t;
+  MakeProject(t.path());
+  ServeProcess serve(DOSSIER_BINARY, t.path());
+  const std::string prefix = "serving http://127.0.0.1:";
+  REQUIRE(serve.ReadUntil("(Ctrl-C to stop)", std::chrono::seconds(120)));
+  size_t at = serve.err.find(prefix);
+  REQUIRE(at != std::string::npos);
+  const int port = std::atoi(serve.err.c_str() + at + prefix.size());
+  REQUIRE(port > 0);
+  httplib::Client client("127.0.0.1", port);
+  auto page = client.Get("/");
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(page->get_header_value("Content-Type") == "text/html; charset=utf-8");
+  CHECK(page->body.find("data-dossier-live=") != std::string::npos);
+  auto missing = client.Get("/no-such-page.html");
+  REQUIRE(missing);
+  CHECK(missing->status == 404);
+  auto hostile = client.Get("/%2e%2e/dossier.yaml");
+  REQUIRE(hostile);
+  CHECK(hostile->status == 400);
+  REQUIRE(kill(serve.pid, SIGINT) == 0);
+  CHECK(serve.Wait() == 130);
+  serve.ReadUntil("\n\n(never printed)", std::chrono::seconds(5));  // the rest of stderr
+  CHECK(serve.err.find("stopping") != std::string::npos);
+}
+
+TEST_CASE("cli: serve without its HTTP module says where it looked and exits 1", "[cli][serve]") {
+  TempDir t;
+  MakeProject(t.path(), false);
+  // A copy of the binary in a folder without dossier-http.so.
+  fs::create_directories(t / "bin");
+  fs::copy_file(DOSSIER_BINARY, t / "bin/dossier");
+  fs::permissions(t / "bin/dossier", fs::perms::owner_exec, fs::perm_options::add);
+  ServeProcess serve(t / "bin/dossier", t.path());
+  serve.ReadUntil("\n\n(never printed)", std::chrono::seconds(60));
+  CHECK(serve.Wait() == 1);
+  CHECK(serve.err.find("cannot find the HTTP module dossier-http.so") != std::string::npos);
+  CHECK(serve.err.find((t / "bin/dossier-http.so").string()) != std::string::npos);
+  // The other commands do not need it.
+  CHECK(std::system(("cd " + t.path().string() + " && " + (t / "bin/dossier").string() + " build --quiet").c_str()) == 0);
 }
