@@ -46,6 +46,17 @@ class U16Map {
     if (s.key != kEmpty) __builtin_prefetch(&keys_[s.key]);
   }
 
+  // The first 4 units of a key, packed (part of its Hashed).
+  static uint64_t Prefix(std::u16string_view k) {
+    const char16_t* p = k.data();
+    switch (k.size()) {
+      case 0: return 0;
+      case 1: return uint64_t(p[0]);
+      case 2: return uint64_t(p[0]) | uint64_t(p[1]) << 16;
+      case 3: return uint64_t(p[0]) | uint64_t(p[1]) << 16 | uint64_t(p[2]) << 32;
+      default: return uint64_t(p[0]) | uint64_t(p[1]) << 16 | uint64_t(p[2]) << 32 | uint64_t(p[3]) << 48;
+    }
+  }
   int32_t* FindOrInsert(std::u16string_view key, bool* inserted) { return FindOrInsert(key, HashOf(key), inserted); }
 
   int32_t* FindOrInsert(std::u16string_view key, const Hashed& hk, bool* inserted) {
@@ -96,16 +107,6 @@ class U16Map {
     for (uint32_t i = 0; i < n; ++i)
       if (a[i] != b[i]) return false;
     return true;
-  }
-  static uint64_t Prefix(std::u16string_view k) {
-    const char16_t* p = k.data();
-    switch (k.size()) {
-      case 0: return 0;
-      case 1: return uint64_t(p[0]);
-      case 2: return uint64_t(p[0]) | uint64_t(p[1]) << 16;
-      case 3: return uint64_t(p[0]) | uint64_t(p[1]) << 16 | uint64_t(p[2]) << 32;
-      default: return uint64_t(p[0]) | uint64_t(p[1]) << 16 | uint64_t(p[2]) << 32 | uint64_t(p[3]) << 48;
-    }
   }
   static uint64_t Hash(std::u16string_view k, uint64_t prefix) {
     size_t n = k.size();
@@ -282,7 +283,7 @@ std::string EscapedBody(std::string_view s) {
 struct Pending {
   uint32_t start, length;            // raw slice, in units of the lower-cased field
   uint32_t trim_start, trim_length;  // trimmed token
-  U16Map::Hashed hk;
+  uint64_t hash;                     // U16Map hash of the trimmed token (its prefix is re-read when used)
 };
 
 // Lower-cased, tokenised, trimmed and hashed string fields of a run of
@@ -340,7 +341,7 @@ void PrepareBlock(const std::vector<Document>& docs, const std::vector<size_t>& 
         const size_t trim_length = first == n ? 0 : last + 1 - first;
         block->tokens.push_back(Pending{static_cast<uint32_t>(start), static_cast<uint32_t>(k - start),
                                         static_cast<uint32_t>(trim_start), static_cast<uint32_t>(trim_length),
-                                        U16Map::HashOf(std::u16string_view(s + trim_start, trim_length))});
+                                        U16Map::HashOf(std::u16string_view(s + trim_start, trim_length)).hash});
       }
       block->slices.push_back(Block::Slice{static_cast<uint32_t>(block->text.size()), tok_begin,
                                            static_cast<uint32_t>(block->tokens.size() - tok_begin)});
@@ -583,12 +584,13 @@ void Builder::AddField(uint32_t ref, uint32_t field, const FieldValue* value, co
       // The tokens were found and hashed ahead (PrepareBlock); the hash-table
       // accesses are prefetched a few tokens ahead.
       constexpr size_t kSlotAhead = 8, kKeyAhead = 4;
-      for (size_t j = 0; j < std::min(m, kSlotAhead); ++j) token_map_.PrefetchSlot(tokens[j].hk.hash);
+      for (size_t j = 0; j < std::min(m, kSlotAhead); ++j) token_map_.PrefetchSlot(tokens[j].hash);
       for (size_t j = 0; j < m; ++j) {
-        if (j + kSlotAhead < m) token_map_.PrefetchSlot(tokens[j + kSlotAhead].hk.hash);
-        if (j + kKeyAhead < m) token_map_.PrefetchKey(tokens[j + kKeyAhead].hk.hash);
+        if (j + kSlotAhead < m) token_map_.PrefetchSlot(tokens[j + kSlotAhead].hash);
+        if (j + kKeyAhead < m) token_map_.PrefetchKey(tokens[j + kKeyAhead].hash);
         const Pending& p = tokens[j];
-        AddTerm(TermFor(std::u16string_view(s + p.trim_start, p.trim_length), p.hk), p.start, p.length,
+        const std::u16string_view trimmed(s + p.trim_start, p.trim_length);
+        AddTerm(TermFor(trimmed, U16Map::Hashed{U16Map::Prefix(trimmed), p.hash}), p.start, p.length,
                 static_cast<uint32_t>(j), false);
       }
     } else if (value->kind == FieldValue::Kind::kArray) {
@@ -643,10 +645,11 @@ std::string Builder::Build(const std::vector<Document>& docs, const IndexSink* s
   // this thread indexes block k. The memory held is a few blocks, whatever
   // the corpus size. Without a thread (too few documents, or none could be
   // started), the same blocks are prepared here, in turn. Blocks are an
-  // eighth of the documents, 32 to 128 (larger blocks cost more page faults
-  // than the thread hand-overs they save).
+  // eighth of the documents, 32 to 64 (a block of 64 articles' fields holds
+  // ~1 MB of tokens; larger blocks cost more fresh pages, each a fault and
+  // its zeroing, than the thread hand-overs they save).
   constexpr size_t kSlots = 3;
-  const size_t kBlockDocs = std::clamp<size_t>(docs.size() / 8, 32, 128);
+  const size_t kBlockDocs = std::clamp<size_t>(docs.size() / 8, 32, 64);
   const size_t nblocks = (docs.size() + kBlockDocs - 1) / kBlockDocs;
   std::array<Block, kSlots> slots;
   auto prepare = [&](size_t k, std::u16string* lower) {
@@ -706,6 +709,14 @@ std::string Builder::Build(const std::vector<Document>& docs, const IndexSink* s
     cv.notify_all();
     helper.join();
   }
+  // The blocks' memory goes back to the heap before the text is written,
+  // which reuses it (fewer fresh pages: each costs a fault and zeroing).
+  for (Block& b : slots) {
+    std::u16string().swap(b.text);
+    std::vector<Pending>().swap(b.tokens);
+    std::vector<Block::Slice>().swap(b.slices);
+  }
+  std::u16string().swap(lower_);
   return Serialise(sink, sink_ok);
 }
 
