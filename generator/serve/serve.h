@@ -92,6 +92,10 @@ struct WatchRoot {
 struct Change {
   ChangeKind kind = ChangeKind::kSeed;
   fs::path path;        // the file or folder that changed ("" = unknown: rescan all)
+  // The event says the change is complete: the file was closed after
+  // writing, moved into place or removed (inotify), or found changed by a
+  // scan. A write still in progress (created, modified) is not settled.
+  bool settled = true;
 };
 
 // Watches folders recursively with inotify (new subfolders are added as they
@@ -141,6 +145,7 @@ struct ServeOptions {
   std::string base_path = "/";     // normalised ("/sub/")
   bool force_polling = false;
   int debounce_ms = 75;            // quiet time before a rebuild
+  int settled_debounce_ms = 15;    // the same when every changed path's last event is settled
   size_t workers = 64;             // HTTP worker threads, one per open connection (event streams get their own)
   size_t max_event_streams = 32;
   int keepalive_seconds = 15;      // SSE comment interval

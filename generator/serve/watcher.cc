@@ -55,7 +55,7 @@ struct Watcher::Impl {
   std::mutex poll_mutex;
   std::condition_variable poll_cv;
 
-  void Report(ChangeKind kind, const fs::path& path) { callback(Change{kind, path}); }
+  void Report(ChangeKind kind, const fs::path& path, bool settled = true) { callback(Change{kind, path, settled}); }
 
   // ---- inotify ----
 
@@ -129,7 +129,12 @@ struct Watcher::Impl {
     }
     if (IsIgnoredFileName(name)) return;
     fs::path path = info.dir / name;
-    Report(r.kind, path);
+    // A file created or modified is being written; closed after writing,
+    // moved in or removed, it is complete (a new folder's files report
+    // themselves).
+    const bool writing = !(ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MODIFY)) &&
+                         !(ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM));
+    Report(r.kind, path, !writing);
     if (new_dir) AddTree(path, info.tree_root);
   }
 

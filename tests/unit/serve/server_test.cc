@@ -423,3 +423,68 @@ TEST_CASE("serve: requests during rebuilds see whole sites and stop ends event s
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
   CHECK_FALSE(f.server->running());
 }
+
+TEST_CASE("serve: inotify tells a file being written from a finished one", "[serve]") {
+  TempDir t;
+  fs::create_directories(t / "seeds");
+  std::mutex mu;
+  std::vector<Change> seen;
+  Watcher w({{t / "seeds", ChangeKind::kSeed, false}}, false, [&](const Change& c) {
+    std::lock_guard<std::mutex> lock(mu);
+    seen.push_back(c);
+  });
+  REQUIRE(w.Start().ok());
+  REQUIRE_FALSE(w.polling());
+  const fs::path file = t / "seeds/a.txt";
+  // The last event for `file` within ~2 s, once one with `settled` arrives.
+  auto last_for = [&](bool settled) -> const Change* {
+    for (int i = 0; i < 200; ++i) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        for (auto it = seen.rbegin(); it != seen.rend(); ++it)
+          if (it->path == file) {
+            if (it->settled == settled) return &*it;
+            break;
+          }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return nullptr;
+  };
+  std::ofstream out(file, std::ios::binary);
+  out << "A headline\n\nA body being typed";
+  out.flush();
+  const Change* writing = last_for(false);  // created and modified, still open
+  CHECK(writing != nullptr);
+  out << " and finished.\n";
+  out.close();
+  CHECK(last_for(true) != nullptr);  // closed after writing
+  fs::remove(file);
+  CHECK(last_for(true) != nullptr);  // removed
+  w.Stop();
+}
+
+TEST_CASE("serve: a finished write rebuilds after the short quiet spell, one in progress waits", "[serve]") {
+  TempDir dir;
+  MakeProject(dir.path());
+  ServeOptions o = OptionsFor(dir.path());
+  o.debounce_ms = 4000;  // the quiet spell for a file still being written
+  o.settled_debounce_ms = 15;
+  DevServer server(o);
+  REQUIRE(server.Start().ok());
+  size_t builds = server.builds_finished();
+  // Written and closed: settled, so the rebuild starts 15 ms later, not 4 s.
+  auto start = std::chrono::steady_clock::now();
+  WriteFileOrDie(dir / "seeds/quick.txt", "A quick article\n\nIt was saved in one go.\n");
+  REQUIRE(server.WaitForBuilds(builds + 1, std::chrono::seconds(3)));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+  // Held open after a write: not settled, so nothing is built for 4 s.
+  builds = server.builds_finished();
+  std::ofstream out(dir / "seeds/slow.txt", std::ios::binary);
+  out << "A slow article\n\nStill being";
+  out.flush();
+  CHECK_FALSE(server.WaitForBuilds(builds + 1, std::chrono::milliseconds(1500)));
+  out << " written, now done.\n";
+  out.close();  // settled now: built soon after
+  CHECK(server.WaitForBuilds(builds + 1, std::chrono::seconds(3)));
+}
