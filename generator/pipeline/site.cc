@@ -295,6 +295,25 @@ class SiteBuilder {
     return f.value();
   }
 
+  // What Card() shows of a briefing (a superset): the home page, timeline,
+  // sources, entity pages and related links show no more of other pages,
+  // so an edit that leaves these alone (a quote, a key point, a related
+  // list, an entity's count) re-renders none of them.
+  static uint64_t CardKey(const SitePage& sp) {
+    const compose::Page& p = sp.page;
+    core::Fingerprint f;
+    f.Add(sp.out_path).Add(p.title).Add(p.date).Add(p.publisher).Add(p.byline);
+    f.Add(static_cast<uint64_t>(p.summary.size()));
+    for (const auto& x : p.summary) f.Add(x);
+    uint64_t shown = 0;
+    for (const auto& e : p.entities) {
+      if (e.slug.empty()) continue;
+      if (shown++ == 5) break;
+      f.Add(e.name).Add(e.slug);
+    }
+    return f.Add(shown).value();
+  }
+
   // What every page shows besides its own content: theme, config, menu.
   uint64_t BaseKey() const {
     core::Fingerprint f;
@@ -384,7 +403,11 @@ class SiteBuilder {
     if (cache_ != nullptr) {
       base_key_ = BaseKey();
       keys_.resize(pages_.size());
-      for (size_t i = 0; i < pages_.size(); ++i) keys_[i] = PageKey(pages_[i]);
+      card_keys_.resize(pages_.size());
+      for (size_t i = 0; i < pages_.size(); ++i) {
+        keys_[i] = PageKey(pages_[i]);
+        card_keys_[i] = CardKey(pages_[i]);
+      }
     }
   }
 
@@ -432,7 +455,7 @@ class SiteBuilder {
       key.Add(keys_[i]);
       for (const auto& r : pages_[i].page.related) {
         auto it = by_slug_.find(r.slug);
-        key.Add(it == by_slug_.end() ? uint64_t{0} : keys_[it->second]);
+        key.Add(it == by_slug_.end() ? uint64_t{0} : card_keys_[it->second]);  // shows title and URL
       }
     }
     return EmitKeyed("briefing", pages_[i].out_path, key.value(), [&] { return BriefingView(i, *WithHtml(i, body)); });
@@ -514,7 +537,7 @@ class SiteBuilder {
     core::Fingerprint key;
     if (cache_ != nullptr) {
       key.Add(e.name).Add(e.kind).Add(e.slug).Add(e.count).Add(static_cast<uint64_t>(e.pages.size()));
-      for (size_t i : e.pages) key.Add(keys_[i]);
+      for (size_t i : e.pages) key.Add(card_keys_[i]);
       for (const auto& [n, slug] : co) key.Add(n).Add(slug).Add(entities_.at(slug).name);
     }
     return EmitKeyed("entity", out, key.value(), [&] { return EntityView(e, out, co); });
@@ -610,7 +633,7 @@ class SiteBuilder {
     if (cache_ != nullptr) {
       key.Add(in_.home_intro->title).Add(in_.home_intro->body);
       for (size_t j = 0; j < briefings_.size() && static_cast<int>(j) < cfg_.home_briefings; ++j)
-        key.Add(keys_[briefings_[j]]);
+        key.Add(card_keys_[briefings_[j]]);
     }
     return EmitKeyed("index", "index.html", key.value(), [&] {
       Value v = Base("index.html", cfg_.title, "home");
@@ -628,7 +651,7 @@ class SiteBuilder {
   Status Timeline() {
     core::Fingerprint key;
     if (cache_ != nullptr)
-      for (size_t i : briefings_) key.Add(keys_[i]);
+      for (size_t i : briefings_) key.Add(card_keys_[i]);
     return EmitKeyed("timeline", "timeline.html", key.value(), [&] {
       Value v = Base("timeline.html", "Timeline", "timeline");
       Value years = Value::List(), undated = Value::List();
@@ -686,7 +709,7 @@ class SiteBuilder {
     }
     core::Fingerprint key;
     if (cache_ != nullptr)
-      for (size_t i : briefings_) key.Add(keys_[i]);
+      for (size_t i : briefings_) key.Add(card_keys_[i]);
     return EmitKeyed("sources", "sources.html", key.value(), [&] {
       Value v = Base("sources.html", "Sources", "sources");
       Value pubs = Value::List();
@@ -740,7 +763,8 @@ class SiteBuilder {
   std::vector<std::string> search_text_;  // per page: the text indexed as `body`
   BuildCache::Impl* cache_ = in_.options->cache ? &in_.options->cache->impl() : nullptr;
   uint64_t base_key_ = 0;       // with cache_: BaseKey()
-  std::vector<uint64_t> keys_;  // with cache_: PageKey() of every page
+  std::vector<uint64_t> keys_;       // with cache_: PageKey() of every page
+  std::vector<uint64_t> card_keys_;  // with cache_: CardKey() of every page
   std::vector<size_t> briefings_;  // newest first
   std::map<std::string, size_t> by_slug_;
   std::map<std::string, EntityInfo> entities_;  // by slug

@@ -111,6 +111,17 @@ TEST_CASE("pipeline: a build with a BuildCache equals a full build after every k
   Replace(dir / "seeds/business-001.txt", "Ad sales boost Time Warner profit", "Time Warner profit up on ad sales");
   CheckSame(dir, &cache, "a seed title edit");
 
+  // What only a briefing's card shows (other pages keep their keys): a
+  // title with the same slug, then a byline.
+  Replace(dir / "seeds/business-003.txt", "\n", "\n\nBy Jane Doe\n");
+  CheckSame(dir, &cache, "a byline added");
+  {
+    std::string s = ReadFileOrDie(dir / "seeds/business-003.txt");
+    std::string title = s.substr(0, s.find('\n'));
+    Replace(dir / "seeds/business-003.txt", title, title + "!");
+  }
+  CheckSame(dir, &cache, "a title edit that keeps the slug");
+
   // A seed removed, then a new one: related lists and entity counts move.
   fs::remove(dir / "seeds/tech-005.txt");
   CheckSame(dir, &cache, "a seed deletion");
