@@ -1,3 +1,4 @@
+#include <bit>
 #include <functional>
 #include <cstring>
 #include <algorithm>
@@ -275,6 +276,54 @@ std::string HashHex(std::string_view data) {
     h ^= static_cast<unsigned char>(c);
     h *= 1099511628211ULL;
   }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+namespace {
+// Little-endian loads, so the hash is the same on every machine.
+inline uint64_t Load64(const unsigned char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
+  return v;
+}
+inline uint64_t Load32(const unsigned char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap32(v);
+  return v;
+}
+// 64x64 -> 128-bit multiply, folded (the mixing step of wyhash-style hashes).
+inline uint64_t Mum(uint64_t a, uint64_t b) {
+  const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
+  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+}
+}  // namespace
+
+std::string ContentHashHex(std::string_view data) {
+  constexpr uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL, k2 = 0x8ebc6af09c88c6e3ULL,
+                     k3 = 0x589965cc75374cc3ULL;
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+  size_t n = data.size();
+  uint64_t h = k0 ^ Mum(static_cast<uint64_t>(n) ^ k1, k2);
+  while (n > 16) {
+    h = Mum(Load64(p) ^ k1, Load64(p + 8) ^ h ^ k3);
+    p += 16;
+    n -= 16;
+  }
+  uint64_t a = 0, b = 0;
+  if (n >= 8) {
+    a = Load64(p);
+    b = Load64(p + n - 8);
+  } else if (n >= 4) {
+    a = Load32(p);
+    b = Load32(p + n - 4);
+  } else if (n > 0) {
+    a = (uint64_t(p[0]) << 16) | (uint64_t(p[n >> 1]) << 8) | p[n - 1];
+  }
+  h = Mum(k1 ^ Mum(a ^ k1, b ^ h ^ k3), static_cast<uint64_t>(data.size()) ^ k2);
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;

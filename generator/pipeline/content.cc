@@ -12,7 +12,7 @@ using core::Status;
 
 namespace {
 constexpr const char* kManifestHeader = "This folder is written by Dossier and replaced on every build.\n";
-std::string Fingerprint(std::string_view data) { return std::to_string(data.size()) + " " + core::HashHex(data); }
+std::string Fingerprint(std::string_view data) { return std::to_string(data.size()) + " " + core::ContentHashHex(data); }
 }  // namespace
 
 BuildCache::BuildCache() : impl_(std::make_unique<Impl>()) {}
@@ -41,7 +41,7 @@ Status SiteWriter::Finish() {
 
 SiteFile SiteWriter::MakeFile(std::string data) {
   SiteFile f;
-  f.hash = core::HashHex(data);
+  f.hash = core::ContentHashHex(data);
   f.data = std::make_shared<const std::string>(std::move(data));
   return f;
 }

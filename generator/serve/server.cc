@@ -179,7 +179,7 @@ struct DevServer::Impl {
     for (const auto& e : fs::directory_iterator(briefings_dir, ec)) {
       std::string data;
       if (e.is_regular_file(ec) && core::ReadFile(e.path(), &data).ok())
-        briefings[core::GenericString(e.path())] = core::HashHex(data);
+        briefings[core::GenericString(e.path())] = core::ContentHashHex(data);
     }
   }
 
@@ -193,7 +193,7 @@ struct DevServer::Impl {
     auto it = briefings.find(key);
     std::error_code ec;
     if (!fs::exists(path, ec)) return it == briefings.end();
-    return it != briefings.end() && core::ReadFile(path, &data).ok() && core::HashHex(data) == it->second;
+    return it != briefings.end() && core::ReadFile(path, &data).ok() && core::ContentHashHex(data) == it->second;
   }
 
   core::Status Load() {
