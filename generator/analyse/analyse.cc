@@ -76,7 +76,7 @@ std::string CacheKey(const Document& d) {
     text += '\0';
     text += p;
   }
-  return core::HashHex(text) + ":" + std::to_string(text.size());
+  return core::ContentHashHex(text) + ":" + std::to_string(text.size());
 }
 
 std::string OptionsKey(const AnalyseOptions& o) {
@@ -319,9 +319,9 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
       c.options_key = OptionsKey(options);
     }
     std::vector<std::string> keys(n);
+    ParallelFor(n, options.threads, [&](int k) { keys[k] = CacheKey(docs[order[k]]); });
     std::vector<int> todo;
     for (int k = 0; k < n; ++k) {
-      keys[k] = CacheKey(docs[order[k]]);
       auto it = c.entries.find(keys[k]);
       if (it == c.entries.end()) {
         todo.push_back(k);

@@ -2,6 +2,7 @@
 // vector of stemmed content terms, canonical entities and recurring phrases;
 // candidates come from an inverted index (no dense all-pairs), scored by
 // cosine; ties break by id. Links that share nothing are never made.
+#include <bit>
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -258,11 +259,20 @@ std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& d
       thread_local std::vector<int> touched;
       if (static_cast<int>(acc.size()) < n) acc.assign(n, 0.0f);
       thread_local std::vector<double> q;
+      thread_local std::vector<uint64_t> seen;  // bit k: feature k is in the query
       thread_local std::vector<int> qk;
       if (static_cast<int>(q.size()) < n_feat) q.assign(n_feat, 0.0);
-      qk.clear();
+      if (seen.size() < static_cast<size_t>(n_feat) / 64 + 1) seen.assign(static_cast<size_t>(n_feat) / 64 + 1, 0);
+      // Every weight is > 0, so a feature is new exactly when its bit is not
+      // set; the set bits, read in order, are the query's features sorted.
+      int lo = n_feat, hi = -1;
+      auto mark = [&](int k) {
+        seen[static_cast<size_t>(k) >> 6] |= uint64_t{1} << (k & 63);
+        lo = std::min(lo, k);
+        hi = std::max(hi, k);
+      };
       for (auto& [k, w] : vec[d]) {
-        if (q[k] == 0) qk.push_back(k);
+        mark(k);
         q[k] += w;
       }
       int m = std::min<int>(tu.smooth_k, first[d].size());
@@ -270,11 +280,19 @@ std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& d
       double* qd = q.data();
       for (int j = 0; j < m; ++j) {
         for (const auto& [k, w] : vec[first[d][j].second]) {
-          if (qd[k] == 0) qk.push_back(k);
+          mark(k);
           qd[k] += scale * w;
         }
       }
-      std::sort(qk.begin(), qk.end());
+      qk.clear();
+      for (int word = lo >> 6; hi >= 0 && word <= (hi >> 6); ++word) {
+        uint64_t bits = seen[static_cast<size_t>(word)];
+        seen[static_cast<size_t>(word)] = 0;
+        while (bits != 0) {
+          qk.push_back(word * 64 + std::countr_zero(bits));
+          bits &= bits - 1;
+        }
+      }
       double norm = 0;
       for (int k : qk) norm += q[k] * q[k];
       norm = std::sqrt(norm);
