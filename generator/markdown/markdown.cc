@@ -150,6 +150,17 @@ std::string RewriteMdLink(const std::string& url) {
   return path.substr(0, path.size() - 3) + ".html" + (end == std::string::npos ? "" : url.substr(end));
 }
 
+// cmark-gfm 0.29.0.gfm.6 (Debian 12) keeps the inline characters of the
+// attached extensions ('w' and ':' for autolinks, '~' for strikethrough, …)
+// in process-wide tables that every inline parse switches on at its start
+// and off at its end (cmark_manage_extensions_special_characters in
+// process_inlines, run by cmark_parser_finish). Two parses at once race: one
+// that runs while another ends misses its autolinks and strikethrough, and
+// a build's output would depend on thread timing. Later cmark-gfm releases
+// keep the tables per parser; here the inline phase runs one at a time
+// (block parsing and HTML rendering, most of the work, stay parallel).
+std::mutex g_inline_phase;
+
 void EnsureExtensions() {
   static std::once_flag once;
   std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
@@ -173,7 +184,11 @@ RenderedMarkdown Render(const std::string& markdown, const MarkdownOptions& opti
   }
   std::string marked = MarkAnchors(markdown);
   cmark_parser_feed(parser.get(), marked.data(), marked.size());
-  std::unique_ptr<cmark_node, NodeDeleter> doc(cmark_parser_finish(parser.get()));
+  std::unique_ptr<cmark_node, NodeDeleter> doc;
+  {
+    std::lock_guard<std::mutex> lock(g_inline_phase);
+    doc.reset(cmark_parser_finish(parser.get()));
+  }
   cmark_consolidate_text_nodes(doc.get());
 
   RenderedMarkdown out;
