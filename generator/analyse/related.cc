@@ -2,9 +2,9 @@
 // vector of stemmed content terms, canonical entities and recurring phrases;
 // candidates come from an inverted index (no dense all-pairs), scored by
 // cosine; ties break by id. Links that share nothing are never made.
-#include <bit>
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <iterator>

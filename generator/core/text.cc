@@ -1,9 +1,9 @@
-#include <bit>
-#include <functional>
-#include <cstring>
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdio>
+#include <cstring>
+#include <functional>
 
 #include "core/core.h"
 
