@@ -201,6 +201,8 @@ Status WriteFile(const fs::path& path, std::string_view data);
 Status WriteFileIfChanged(const fs::path& path, std::string_view data);
 // `child` lies inside `parent` once both are made absolute and normalised.
 bool IsInside(const fs::path& child, const fs::path& parent);
+// The running executable (Linux: /proc/self/exe), or "" when unknown.
+fs::path ExecutablePath();
 // Path as a generic string with '/' separators.
 std::string GenericString(const fs::path& p);
 

@@ -147,6 +147,12 @@ Status WriteFileIfChanged(const fs::path& path, std::string_view data) {
   return WriteFileAtomic(path, data);
 }
 
+fs::path ExecutablePath() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::path() : exe;
+}
+
 bool IsInside(const fs::path& child, const fs::path& parent) {
   fs::path c = fs::absolute(child).lexically_normal();
   fs::path p = fs::absolute(parent).lexically_normal();

@@ -174,15 +174,12 @@ class SiteBuilder {
     c.Set("byline", p.byline);
     c.Set("summary", with_summary ? Join(p.summary, " ") : std::string());
     Value ents = Value::List();
-    int n = 0;
-    for (const auto& e : p.entities) {
-      if (e.slug.empty()) continue;
-      if (n++ == 5) break;
+    ForCardEntities(p, [&](const compose::EntityRef& e) {
       Value x = Value::Object();
       x.Set("name", e.name);
       x.Set("url", root + "entities/" + e.slug + ".html");
       ents.Push(x);
-    }
+    });
     c.Set("entities", ents);
     return c;
   }
@@ -306,12 +303,22 @@ class SiteBuilder {
     f.Add(static_cast<uint64_t>(p.summary.size()));
     for (const auto& x : p.summary) f.Add(x);
     uint64_t shown = 0;
+    ForCardEntities(p, [&](const compose::EntityRef& e) {
+      f.Add(e.name).Add(e.slug);
+      ++shown;
+    });
+    return f.Add(shown).value();
+  }
+
+  // The entities a card shows: the first five that have a page.
+  template <typename F>
+  static void ForCardEntities(const compose::Page& p, F&& f) {
+    int n = 0;
     for (const auto& e : p.entities) {
       if (e.slug.empty()) continue;
-      if (shown++ == 5) break;
-      f.Add(e.name).Add(e.slug);
+      if (n++ == 5) break;
+      f(e);
     }
-    return f.Add(shown).value();
   }
 
   // What every page shows besides its own content: theme, config, menu.

@@ -62,9 +62,8 @@ std::string InputFingerprint(const config::SiteConfig& config, const BuildOption
 }
 
 std::string ExecutableStamp() {
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string() : StatLine(exe);
+  fs::path exe = core::ExecutablePath();
+  return exe.empty() ? std::string() : StatLine(exe);
 }
 
 bool UpToDate(const std::string& fingerprint, const BuildOptions& o, core::Diagnostics* diagnostics) {

@@ -32,9 +32,8 @@ struct Module {
 // ../lib/dossier/ from it (an installed dossier, see CMakeLists.txt).
 std::vector<fs::path> ModuleCandidates() {
   std::vector<fs::path> out;
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (ec || exe.empty()) return out;
+  fs::path exe = core::ExecutablePath();
+  if (exe.empty()) return out;
   fs::path dir = exe.parent_path();
   out.push_back(dir / "dossier-http.so");
   out.push_back((dir / ".." / "lib" / "dossier" / "dossier-http.so").lexically_normal());
