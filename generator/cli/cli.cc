@@ -166,7 +166,7 @@ int RunIndex(const std::string& docs_path, const std::string& out_path) {
     core::AtomicFileWriter out(out_path);
     st = out.Open();
     if (st.ok()) {
-      search::WriteLunrIndex(spec, docs, [&out](std::string_view piece) { return out.Write(piece); });
+      search::WriteLunrIndex(spec, std::move(docs), [&out](std::string_view piece) { return out.Write(piece); });
       st = out.Commit();
     }
   }

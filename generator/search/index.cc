@@ -166,12 +166,17 @@ struct Occurrence {
 };
 constexpr uint32_t kNone = 0xFFFFFFFFu;
 
+// A posting entry: a (term, field, ref) triple, in add order. With
+// metadata, Builder::entry_occ_ holds its occurrences' list, beside it (12
+// bytes instead of 20 per entry when there is none, the usual case).
 struct Entry {
   uint32_t term;
   uint32_t field;  // effective field index
   uint32_t ref;    // unique ref slot
-  uint32_t occ_head = kNone;
-  uint32_t occ_tail = kNone;
+};
+struct EntryOccs {
+  uint32_t head = kNone;
+  uint32_t tail = kNone;
 };
 
 struct FieldRefData {
@@ -355,8 +360,11 @@ class Builder {
   explicit Builder(const IndexSpec& spec) : spec_(spec) {}
 
   // Builds the index; with a sink, the text goes to the sink (and "" is
-  // returned; *sink_ok tells whether every call succeeded), else it is returned.
-  std::string Build(const std::vector<Document>& docs, const IndexSink* sink = nullptr, bool* sink_ok = nullptr);
+  // returned; *sink_ok tells whether every call succeeded), else it is
+  // returned. With `consume` (== &docs), the documents are freed once
+  // indexed, before the text is written, which then reuses their memory.
+  std::string Build(const std::vector<Document>& docs, const IndexSink* sink = nullptr, bool* sink_ok = nullptr,
+                    std::vector<Document>* consume = nullptr);
 
  private:
   void SetUpFields();
@@ -373,7 +381,7 @@ class Builder {
                          const std::vector<std::string>& ref_body, const std::vector<std::string>& field_body,
                          OutBuf* out);
   void AppendPostingMetadata(size_t g, size_t fi, const std::vector<uint32_t>& start,
-                             const std::vector<std::pair<uint32_t, uint32_t>>& grouped,
+                             const std::vector<uint32_t>& grouped_ref, const std::vector<uint32_t>& grouped_occ,
                              const std::vector<std::string>& ref_body, const std::vector<std::string>& field_body,
                              std::string* out);
 
@@ -406,6 +414,7 @@ class Builder {
 
   // Postings and field data.
   std::vector<Entry> entries_;
+  std::vector<EntryOccs> entry_occ_;  // per entry, only with metadata
   std::vector<Occurrence> occs_;
   std::unordered_map<uint64_t, uint32_t> entry_lookup_;  // only with duplicate refs
   std::vector<FieldRefData> field_refs_;                 // [ref * F + field]
@@ -561,15 +570,16 @@ void Builder::AddTerm(int32_t term, uint32_t start, uint32_t length, uint32_t in
     entry_scratch_[t] = e;
   }
   if (want_meta_) {
-    Entry& en = entries_[entry_scratch_[t]];
+    if (entry_occ_.size() < entries_.size()) entry_occ_.resize(entries_.size());
+    EntryOccs& en = entry_occ_[entry_scratch_[t]];
     uint32_t o = static_cast<uint32_t>(occs_.size());
     occs_.push_back(Occurrence{start, length, index, kNone, from_array});
-    if (en.occ_tail == kNone) {
-      en.occ_head = o;
+    if (en.tail == kNone) {
+      en.head = o;
     } else {
-      occs_[en.occ_tail].next = o;
+      occs_[en.tail].next = o;
     }
-    en.occ_tail = o;
+    en.tail = o;
   }
 }
 
@@ -630,7 +640,8 @@ void Builder::AddDocuments(const std::vector<Document>& docs, const Block& block
   }
 }
 
-std::string Builder::Build(const std::vector<Document>& docs, const IndexSink* sink, bool* sink_ok) {
+std::string Builder::Build(const std::vector<Document>& docs, const IndexSink* sink, bool* sink_ok,
+                           std::vector<Document>* consume) {
   SetUpFields();
   SetUpRefs(docs);
   doc_count_ = docs.size();
@@ -717,6 +728,7 @@ std::string Builder::Build(const std::vector<Document>& docs, const IndexSink* s
     std::vector<Block::Slice>().swap(b.slices);
   }
   std::u16string().swap(lower_);
+  if (consume != nullptr) std::vector<Document>().swap(*consume);
   return Serialise(sink, sink_ok);
 }
 
@@ -835,21 +847,35 @@ std::string Builder::Serialise(const IndexSink* sink, bool* sink_ok) {
   std::vector<uint32_t> start(T * F + 1, 0);
   for (const Entry& e : entries_) ++start[size_t(e.term) * F + e.field + 1];
   for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
-  // grouped[k] = (ref, first occurrence) of the k-th posting entry in (term,
-  // field, add) order, so that writing reads it sequentially.
-  std::vector<std::pair<uint32_t, uint32_t>> grouped(entries_.size());
+  // grouped_ref[k] = ref of the k-th posting entry in (term, field, add)
+  // order, so that writing reads it sequentially; with metadata,
+  // grouped_occ[k] = its first occurrence.
+  std::vector<uint32_t> grouped_ref(entries_.size());
+  std::vector<uint32_t> grouped_occ(want_meta_ ? entries_.size() : 0);
   {
     std::vector<uint32_t> pos(start.begin(), start.end() - 1);
-    for (const Entry& e : entries_) grouped[pos[size_t(e.term) * F + e.field]++] = {e.ref, e.occ_head};
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      const Entry& e = entries_[i];
+      const uint32_t k = pos[size_t(e.term) * F + e.field]++;
+      grouped_ref[k] = e.ref;
+      if (want_meta_) grouped_occ[k] = i < entry_occ_.size() ? entry_occ_[i].head : kNone;
+    }
   }
   if (has_index_refs_) {
-    // V8 key order: array-index refs first, ascending; the rest in add order.
+    // V8 key order: array-index refs first, ascending; the rest in add order
+    // (sorted as pairs; only unusual refs like "0" or "42" come here).
+    std::vector<std::pair<uint32_t, uint32_t>> grouped(entries_.size());
+    for (size_t k = 0; k < grouped.size(); ++k) grouped[k] = {grouped_ref[k], want_meta_ ? grouped_occ[k] : kNone};
     for (size_t g = 0; g + 1 < start.size(); ++g) {
       auto b0 = grouped.begin() + start[g], e0 = grouped.begin() + start[g + 1];
       auto mid = std::stable_partition(b0, e0, [&](const auto& x) { return ref_index_value_[x.first] != kNone; });
       std::sort(b0, mid, [&](const auto& x, const auto& y) {
         return ref_index_value_[x.first] < ref_index_value_[y.first];
       });
+    }
+    for (size_t k = 0; k < grouped.size(); ++k) {
+      grouped_ref[k] = grouped[k].first;
+      if (want_meta_) grouped_occ[k] = grouped[k].second;
     }
   }
 
@@ -928,14 +954,15 @@ std::string Builder::Serialise(const IndexSink* sink, bool* sink_ok) {
       *q++ = '{';
       if (meta_keys_.empty()) {
         for (uint32_t j = start[g]; j < start[g + 1]; ++j) {
-          const std::string_view e = ref_entry[grouped[j].first];
+          const std::string_view e = ref_entry[grouped_ref[j]];
           q = Copy(q, j != start[g] ? e : e.substr(1));
         }
         *q++ = '}';
         continue;
       }
       scratch.clear();
-      AppendPostingMetadata(g, static_cast<size_t>(fi), start, grouped, ref_body, field_body, &scratch);
+      AppendPostingMetadata(g, static_cast<size_t>(fi), start, grouped_ref, grouped_occ, ref_body, field_body,
+                            &scratch);
       out.Done(q);
       out.Put(scratch);
       q = out.Room(keys_bytes + 16);
@@ -960,12 +987,13 @@ std::string Builder::Serialise(const IndexSink* sink, bool* sink_ok) {
 
 // The refs of one posting (term, field) with their metadata, without braces.
 void Builder::AppendPostingMetadata(size_t g, size_t fi, const std::vector<uint32_t>& start,
-                                    const std::vector<std::pair<uint32_t, uint32_t>>& grouped,
+                                    const std::vector<uint32_t>& grouped_ref,
+                                    const std::vector<uint32_t>& grouped_occ,
                                     const std::vector<std::string>& ref_body,
                                     const std::vector<std::string>& field_body, std::string* outp) {
   std::string& out = *outp;
   for (uint32_t j = start[g]; j < start[g + 1]; ++j) {
-    const auto [ref, occ_head] = grouped[j];
+    const uint32_t ref = grouped_ref[j], occ_head = grouped_occ[j];
     if (j != start[g]) out.push_back(',');
     out.push_back('"');
     out += ref_body[ref];
@@ -1023,10 +1051,10 @@ std::string BuildLunrIndex(const IndexSpec& spec, const std::vector<Document>& d
   return b.Build(docs);
 }
 
-bool WriteLunrIndex(const IndexSpec& spec, const std::vector<Document>& docs, const IndexSink& sink) {
+bool WriteLunrIndex(const IndexSpec& spec, std::vector<Document>&& docs, const IndexSink& sink) {
   Builder b(spec);
   bool ok = false;
-  b.Build(docs, &sink, &ok);
+  b.Build(docs, &sink, &ok, &docs);
   return ok;
 }
 

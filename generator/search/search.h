@@ -47,9 +47,10 @@ std::string BuildLunrIndex(const IndexSpec& spec, const std::vector<Document>& d
 // that a caller writing a file never holds the whole text. A sink returns
 // false on failure; later pieces are then not passed. Returns whether every
 // call succeeded. The sink may be called from a helper thread (never from
-// two threads at once).
+// two threads at once). `docs` are consumed: freed once indexed, before the
+// text is written (which reuses their memory).
 using IndexSink = std::function<bool(std::string_view piece)>;
-bool WriteLunrIndex(const IndexSpec& spec, const std::vector<Document>& docs, const IndexSink& sink);
+bool WriteLunrIndex(const IndexSpec& spec, std::vector<Document>&& docs, const IndexSink& sink);
 
 // The DOCS_JSON consumed by the lunr oracle: {"ref":"id","fields":[...],
 // "documents":[...], ...} for the same inputs.

@@ -231,7 +231,7 @@ TEST_CASE("search: WriteLunrIndex streams exactly BuildLunrIndex's text and stop
   const std::string whole = BuildLunrIndex(spec, docs);
   std::string streamed;
   size_t pieces = 0;
-  REQUIRE(dossier::search::WriteLunrIndex(spec, docs, [&](std::string_view p) {
+  REQUIRE(dossier::search::WriteLunrIndex(spec, std::vector<Document>(docs), [&](std::string_view p) {
     streamed.append(p);
     ++pieces;
     return true;
@@ -240,7 +240,7 @@ TEST_CASE("search: WriteLunrIndex streams exactly BuildLunrIndex's text and stop
   CHECK(streamed == whole);
 
   size_t calls = 0;
-  CHECK_FALSE(dossier::search::WriteLunrIndex(spec, docs, [&](std::string_view) {
+  CHECK_FALSE(dossier::search::WriteLunrIndex(spec, std::move(docs), [&](std::string_view) {
     ++calls;
     return false;
   }));
