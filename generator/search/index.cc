@@ -668,6 +668,13 @@ std::string Builder::Build(const std::vector<Document>& docs, const IndexSink* s
     b.doc_begin = k * kBlockDocs;
     b.doc_end = std::min(docs.size(), b.doc_begin + kBlockDocs);
     PrepareBlock(docs, sources, &b, lower);
+    // The block holds the string fields now (lower-cased); what the caller
+    // gave up is freed as it goes, for later blocks to reuse.
+    if (consume != nullptr) {
+      for (size_t i = b.doc_begin; i < b.doc_end; ++i)
+        for (FieldValue& v : (*consume)[i].fields)
+          if (v.kind == FieldValue::Kind::kString) std::string().swap(v.text);
+    }
   };
   std::mutex mu;
   std::condition_variable cv;
