@@ -50,6 +50,13 @@ Status SiteWriter::Write(const std::string& rel, std::string_view data) { return
 
 Status SiteWriter::Put(const std::string& rel, const SiteFile& file) { return Store(rel, file.text(), &file); }
 
+Status SiteWriter::WriteHashed(const std::string& rel, std::string_view data, const std::string& hash) {
+  if (memory_) return Store(rel, data, nullptr);
+  SiteFile f;  // Store reads only the hash on disk
+  f.hash = hash;
+  return Store(rel, data, &f);
+}
+
 bool SiteWriter::Resolve(const std::string& rel, fs::path* p, std::string* key) const {
   *p = (root_ / rel).lexically_normal();
   if (rel.empty() || fs::path(rel).is_absolute() || !core::IsInside(*p, root_)) return false;

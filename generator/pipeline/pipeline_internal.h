@@ -101,6 +101,8 @@ class SiteWriter {
   // Writes a file rendered before (a BuildCache hit): in memory it is
   // shared, not copied, and its hash is not computed again.
   core::Status Put(const std::string& rel, const SiteFile& file);
+  // Writes `data` whose ContentHashHex is `hash` (in memory: a copy).
+  core::Status WriteHashed(const std::string& rel, std::string_view data, const std::string& hash);
   // Hard-links `rel` from the previous site when its manifest records
   // exactly this size and hash there; false (nothing written) otherwise.
   bool Reuse(const std::string& rel, uint64_t size, const std::string& hash);

@@ -263,6 +263,19 @@ class SiteBuilder {
     return st;
   }
 
+  // StoreRendered for bytes the caller keeps, with the BuildCache on disk
+  // (only their size and hash are kept).
+  Status StoreRenderedView(const std::string& path, uint64_t key, std::string_view data) {
+    BuildCache::Impl::Rendered r;
+    r.key = key;
+    r.file.hash = core::ContentHashHex(data);
+    r.size = data.size();
+    Status st = writer_->WriteHashed(path, data, r.file.hash);
+    std::lock_guard<std::mutex> lock(cache_->mutex);
+    cache_->next_rendered[path] = std::move(r);
+    return st;
+  }
+
   // Fingerprint of a content page: every field a view can show.
   static uint64_t PageKey(const SitePage& sp) {
     const compose::Page& p = sp.page;
