@@ -17,13 +17,20 @@ using core::Status;
 // Holds an exclusive lock on <project>/.dossier.lock for the whole build.
 class BuildLock {
  public:
-  Status Acquire(const fs::path& dir) {
+  // Waits up to `wait_ms` for another build to release it (checking every
+  // 25 ms, and for Ctrl-C or `*cancel`).
+  Status Acquire(const fs::path& dir, int wait_ms, const std::atomic<bool>* cancel) {
     path_ = dir / ".dossier.lock";
     fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0) return Status::Ok();  // read-only project: nothing to protect
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0)
-      return Status::Invalid("another dossier build is running in this project (lock " +
-                             core::GenericString(path_) + ")");
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(0, wait_ms));
+    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      if (std::chrono::steady_clock::now() >= until)
+        return Status::Invalid("another dossier build is running in this project (lock " +
+                               core::GenericString(path_) + ")");
+      if (core::InterruptRequested() || (cancel != nullptr && cancel->load())) return core::Interrupted();
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
     return Status::Ok();
   }
   ~BuildLock() {
@@ -213,7 +220,7 @@ Status Build(const config::SiteConfig& config, const BuildOptions& given, BuildR
     disk_cache.impl().disk.on = true;
   }
   BuildLock lock;
-  Status st = lock.Acquire(options.project_dir);
+  Status st = lock.Acquire(options.project_dir, options.lock_wait_ms, options.cancel);
   if (!st.ok()) return st;
   if (options.write_site && !options.memory_site) {
     st = CheckOutputDir(options);

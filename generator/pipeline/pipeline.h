@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -66,6 +67,13 @@ struct BuildOptions {
   // <project>/.dossier-cache/ between runs; false: neither read nor write
   // it (everything is done again, as in a first build).
   bool use_disk_cache = true;
+  // While another build holds the project's lock (.dossier.lock): 0 fails
+  // at once (dossier build: the user is told); otherwise wait up to this
+  // long for it (serve: an edit made while `dossier build` runs in another
+  // terminal is built as soon as that build ends, not dropped). The wait
+  // ends early on Ctrl-C or when `*cancel` becomes true.
+  int lock_wait_ms = 0;
+  const std::atomic<bool>* cancel = nullptr;
   // Called as work advances: stage name, items done, items in the stage.
   // May be called from worker threads (never concurrently).
   std::function<void(const char* stage, size_t done, size_t total)> progress;

@@ -234,6 +234,12 @@ struct DevServer::Impl {
       opts.write_site = true;
       opts.force = false;
       opts.cache = &cache;
+      // A `dossier build` running in another terminal holds the project's
+      // lock: a rebuild waits for it instead of failing (and being
+      // forgotten until the next edit). The first build, which runs before
+      // Ctrl-C is listened for, says so at once instead.
+      if (!initial) opts.lock_wait_ms = 10 * 60 * 1000;
+      opts.cancel = &stopping;
       pipeline::BuildReport report;
       ev.status = pipeline::Build(config, opts, &report, &ev.diagnostics);
       ev.pages = report.pages;

@@ -1,6 +1,8 @@
 // The development server in process, on an ephemeral loopback port.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -348,6 +350,46 @@ TEST_CASE("serve: a failed rebuild keeps the last good site and reports the erro
   reader.Join();
   CHECK(reader.text().find("event: epoch\ndata: 2\n") != std::string::npos);
   CHECK(f.server->epoch() == 2);
+}
+
+TEST_CASE("serve: an edit made while another build holds the project lock is built once that build ends",
+          "[serve]") {
+  Fixture f;
+  EventReader reader(f.server->port(), "/__dossier/events",
+                     [](const std::string& t) { return t.find("event: epoch\ndata: 2\n") != std::string::npos; });
+  REQUIRE(reader.WaitFor("event: epoch\ndata: 1\n"));
+  // What `dossier build` in another terminal holds while it runs.
+  int fd = ::open((f.dir / ".dossier.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+  {
+    std::ofstream out(f.dir / "seeds" / kSeed, std::ios::app);
+    out << "\nA paragraph added while another build runs, about the Lock Wait Marker.\n";
+  }
+  // The rebuild waits: no failed build, no new epoch.
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  CHECK(f.server->epoch() == 1);
+  CHECK(reader.text().find("event: error\n") == std::string::npos);
+  ::close(fd);  // the other build ends
+  REQUIRE(reader.WaitFor("event: epoch\ndata: 2\n"));
+  reader.Join();
+  CHECK(reader.text().find("event: error\n") == std::string::npos);
+  CHECK(f.server->epoch() == 2);
+  CHECK(f.Client().Get("/index.html")->body.find("data-dossier-live=\"2\"") != std::string::npos);
+}
+
+TEST_CASE("serve: stopping while a rebuild waits for the project lock returns at once", "[serve]") {
+  Fixture f;
+  int fd = ::open((f.dir / ".dossier.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+  std::ofstream(f.dir / "seeds" / kSeed, std::ios::app) << "\nA paragraph that waits for the lock.\n";
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the rebuild is waiting now
+  auto start = std::chrono::steady_clock::now();
+  f.server->Stop();
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+  CHECK(f.server->epoch() == 1);
+  ::close(fd);
 }
 
 TEST_CASE("serve: the polling watcher sees edits, new folders and deletions", "[serve]") {
