@@ -52,6 +52,13 @@ void WriteFileOrDie(const fs::path& p, const std::string& data) {
 fs::path DataPath(const std::string& rel) { return fs::path(DOSSIER_TEST_DATA) / rel; }
 fs::path SourcePath(const std::string& rel) { return fs::path(DOSSIER_SOURCE_DIR) / rel; }
 
+void MakeCorpusProject(const fs::path& dir) {
+  fs::copy(SourcePath("themes"), dir / "themes", fs::copy_options::recursive);
+  fs::create_directories(dir / "seeds");
+  for (const auto& e : fs::directory_iterator(DataPath("corpus")))
+    fs::copy_file(e.path(), dir / "seeds" / e.path().filename());
+}
+
 std::string CompareGolden(const std::string& name, const std::string& actual) {
   fs::path p = fs::path(DOSSIER_SOURCE_DIR) / "tests" / "golden" / name;
   const char* update = std::getenv("UPDATE_GOLDEN");

@@ -29,6 +29,10 @@ void WriteFileOrDie(const fs::path& p, const std::string& data);
 fs::path DataPath(const std::string& rel);
 // Absolute path of a file in the source tree.
 fs::path SourcePath(const std::string& rel);
+// Fills `dir` with the source tree's themes/ and, as seeds/, the 15 BBC
+// articles of tests/data/corpus (they share people, places and related
+// links). No dossier.yaml.
+void MakeCorpusProject(const fs::path& dir);
 
 // Compares `actual` with tests/golden/<name>. With UPDATE_GOLDEN=1 in the
 // environment the golden file is (re)written instead and the check passes.

@@ -24,10 +24,7 @@ using test::WriteFileOrDie;
 using test::ReadFileOrDie;
 
 void MakeProject(const fs::path& dir) {
-  fs::copy(test::SourcePath("themes"), dir / "themes", fs::copy_options::recursive);
-  fs::create_directories(dir / "seeds");
-  for (const auto& e : fs::directory_iterator(test::DataPath("corpus")))
-    fs::copy_file(e.path(), dir / "seeds" / e.path().filename());
+  test::MakeCorpusProject(dir);
   fs::create_directories(dir / "content");
   WriteFileOrDie(dir / "content/about.md", "---\ntitle: About\nmenu: true\nweight: 1\n---\nAbout this site.\n");
   WriteFileOrDie(dir / "dossier.yaml", "title: Desk\nbase_url: https://example.org/desk/\n");

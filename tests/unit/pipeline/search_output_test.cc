@@ -21,10 +21,7 @@ using test::TempDir;
 using test::WriteFileOrDie;
 
 void MakeProject(const fs::path& dir) {
-  fs::copy(test::SourcePath("themes"), dir / "themes", fs::copy_options::recursive);
-  fs::create_directories(dir / "seeds");
-  for (const auto& e : fs::directory_iterator(test::DataPath("corpus")))
-    fs::copy_file(e.path(), dir / "seeds" / e.path().filename());
+  test::MakeCorpusProject(dir);
   // Tokens keep inner '<' ("a<b", "x</script>y"); "c:\u003cdir" has a
   // backslash right before what an escape looks like.
   WriteFileOrDie(dir / "seeds/markup.txt",
