@@ -5,8 +5,8 @@
 // knows every stage; stages never see a Pipeline.
 #pragma once
 
-#include <filesystem>
 #include <atomic>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>

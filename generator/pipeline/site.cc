@@ -252,20 +252,20 @@ class SiteBuilder {
   // Writes freshly made bytes and keeps them (on disk: their size and hash)
   // for the next build.
   Status StoreRendered(const std::string& path, uint64_t key, std::string data) {
+    if (cache_->disk.on) return StoreRenderedOnDisk(path, key, data);
     BuildCache::Impl::Rendered r;
     r.key = key;
     r.file = SiteWriter::MakeFile(std::move(data));
     r.size = r.file.data->size();
     Status st = writer_->Put(path, r.file);
-    if (cache_->disk.on) r.file.data = nullptr;  // the bytes are in the new site, not in memory
     std::lock_guard<std::mutex> lock(cache_->mutex);
     cache_->next_rendered[path] = std::move(r);
     return st;
   }
 
-  // StoreRendered for bytes the caller keeps, with the BuildCache on disk
-  // (only their size and hash are kept).
-  Status StoreRenderedView(const std::string& path, uint64_t key, std::string_view data) {
+  // With the BuildCache on disk: the bytes go to the new site and only their
+  // size and hash are kept (so the caller may keep the bytes).
+  Status StoreRenderedOnDisk(const std::string& path, uint64_t key, std::string_view data) {
     BuildCache::Impl::Rendered r;
     r.key = key;
     r.file.hash = core::ContentHashHex(data);
