@@ -4,6 +4,10 @@
 #include <cctype>
 #include <cstdio>
 #include <set>
+#include <string_view>
+#include <unordered_map>
+
+#include "compose/compose_internal.h"
 
 namespace dossier::compose {
 namespace {
@@ -31,8 +35,16 @@ std::string Anchor(int sentence) { return "s" + std::to_string(sentence + 1); }
 
 bool IsWordByte(char c) { return std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80); }
 
+struct Mention {
+  size_t pos, len;
+  std::string slug;
+};
+
+thread_local size_t word_searches = 0;
+
 // Finds `needle` in `hay` at word boundaries, from `from`.
 size_t FindWord(const std::string& hay, const std::string& needle, size_t from) {
+  ++word_searches;
   if (needle.empty()) return std::string::npos;
   for (size_t p = hay.find(needle, from); p != std::string::npos; p = hay.find(needle, p + 1)) {
     bool left = p == 0 || !IsWordByte(hay[p - 1]);
@@ -43,49 +55,118 @@ size_t FindWord(const std::string& hay, const std::string& needle, size_t from) 
   return std::string::npos;
 }
 
-struct Mention {
-  size_t pos, len;
-  std::string slug;
-};
-
-// The sentence as Markdown, with the first mention of not-yet-linked
-// entities linked to their pages.
-std::string LinkSentence(const std::string& text, const std::vector<const analyse::Entity*>& entities,
-                         const ComposeContext& ctx, std::set<std::string>* linked) {
-  std::vector<Mention> found;
-  for (const analyse::Entity* e : entities) {
-    if (linked->count(e->name)) continue;
-    auto ref = ctx.entities.find(e->name);
-    if (ref == ctx.entities.end() || ref->second.slug.empty()) continue;
-    size_t best = std::string::npos, best_len = 0;
-    std::vector<std::string> forms = e->variants;
-    forms.push_back(e->name);
-    for (const auto& v : forms) {
-      size_t p = FindWord(text, v, 0);
-      if (p < best || (p == best && v.size() > best_len)) {
-        best = p;
-        best_len = v.size();
-      }
-    }
-    if (best == std::string::npos) continue;
-    bool overlaps = std::any_of(found.begin(), found.end(), [&](const Mention& m) {
-      return best < m.pos + m.len && m.pos < best + best_len;
-    });
-    if (overlaps) continue;
-    found.push_back({best, best_len, ref->second.slug});
-    linked->insert(e->name);
-  }
-  std::sort(found.begin(), found.end(), [](const Mention& a, const Mention& b) { return a.pos < b.pos; });
-  std::string out;
-  size_t at = 0;
-  for (const auto& m : found) {
-    out += Esc(text.substr(at, m.pos - at));
-    out += "[" + Esc(text.substr(m.pos, m.len)) + "](../entities/" + m.slug + ".html)";
-    at = m.pos + m.len;
-  }
-  out += Esc(text.substr(at));
-  return out;
+// The first word run (bytes for which IsWordByte holds) of `s`, when `s`
+// starts with one; else "".
+std::string_view FirstWordRun(std::string_view s) {
+  size_t n = 0;
+  while (n < s.size() && IsWordByte(s[n])) ++n;
+  return s.substr(0, n);
 }
+
+// Links the first mention of each entity with a page of its own, sentence
+// by sentence. A form found by FindWord starts a word run of the sentence
+// that equals the form's first word run (the byte before the match is not
+// a word byte, and the run ends where the form's does: at a non-word byte
+// of the form, or at the match's right boundary). So a sentence is only
+// searched for the entities one of whose first word runs it contains (and
+// those with a form that starts with punctuation): linking is linear in the
+// text, however many entities a long report names, and links exactly what
+// searching every entity in every sentence would.
+class EntityLinker {
+ public:
+  EntityLinker(const std::vector<analyse::Entity>& entities, const ComposeContext& ctx) {
+    for (const analyse::Entity& e : entities) {
+      auto ref = ctx.entities.find(e.name);
+      if (ref == ctx.entities.end() || ref->second.slug.empty()) continue;
+      const uint32_t t = static_cast<uint32_t>(targets_.size());
+      Target target{&e, &ref->second.slug, {}};
+      // Variants include the name as a rule; a form seen before finds
+      // nothing new.
+      auto add_form = [&](const std::string& v) {
+        if (std::none_of(target.forms.begin(), target.forms.end(), [&](const std::string* f) { return *f == v; }))
+          target.forms.push_back(&v);
+      };
+      for (const std::string& v : e.variants) add_form(v);
+      add_form(e.name);
+      bool always = false;
+      for (const std::string* v : target.forms) {
+        if (v->empty()) continue;  // never found
+        std::string_view w = FirstWordRun(*v);
+        if (w.empty()) {
+          always = true;
+        } else {
+          auto& list = by_word_[w];
+          if (list.empty() || list.back() != t) list.push_back(t);
+        }
+      }
+      if (always) always_.push_back(t);
+      targets_.push_back(std::move(target));
+    }
+  }
+
+  // The sentence as Markdown, with the first mention of not-yet-linked
+  // entities linked to their pages (entities earlier in the analysis'
+  // order first; a mention overlapping one linked before it waits for a
+  // later sentence).
+  std::string Link(const std::string& text) {
+    cand_ = always_;
+    for (size_t i = 0; i < text.size();) {
+      if (!IsWordByte(text[i])) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < text.size() && IsWordByte(text[j])) ++j;
+      auto it = by_word_.find(std::string_view(text).substr(i, j - i));
+      if (it != by_word_.end()) cand_.insert(cand_.end(), it->second.begin(), it->second.end());
+      i = j;
+    }
+    std::sort(cand_.begin(), cand_.end());
+    cand_.erase(std::unique(cand_.begin(), cand_.end()), cand_.end());
+    std::vector<Mention> found;
+    for (uint32_t t : cand_) {
+      const Target& target = targets_[t];
+      if (linked_.count(target.entity->name)) continue;
+      size_t best = std::string::npos, best_len = 0;
+      for (const std::string* v : target.forms) {
+        size_t p = FindWord(text, *v, 0);
+        if (p < best || (p == best && v->size() > best_len)) {
+          best = p;
+          best_len = v->size();
+        }
+      }
+      if (best == std::string::npos) continue;
+      bool overlaps = std::any_of(found.begin(), found.end(), [&](const Mention& m) {
+        return best < m.pos + m.len && m.pos < best + best_len;
+      });
+      if (overlaps) continue;
+      found.push_back({best, best_len, *target.slug});
+      linked_.insert(target.entity->name);
+    }
+    std::sort(found.begin(), found.end(), [](const Mention& a, const Mention& b) { return a.pos < b.pos; });
+    std::string out;
+    size_t at = 0;
+    for (const auto& m : found) {
+      out += Esc(text.substr(at, m.pos - at));
+      out += "[" + Esc(text.substr(m.pos, m.len)) + "](../entities/" + m.slug + ".html)";
+      at = m.pos + m.len;
+    }
+    out += Esc(text.substr(at));
+    return out;
+  }
+
+ private:
+  struct Target {
+    const analyse::Entity* entity;
+    const std::string* slug;
+    std::vector<const std::string*> forms;  // variants, then the name; each once
+  };
+  std::vector<Target> targets_;  // entities with a page, in the analysis' order
+  std::unordered_map<std::string_view, std::vector<uint32_t>> by_word_;  // first word run -> targets, ascending
+  std::vector<uint32_t> always_;  // targets with a form that starts with a non-word byte
+  std::set<std::string> linked_;  // names linked so far
+  std::vector<uint32_t> cand_;
+};
 
 std::string LongDate(const std::string& iso) {
   static const char* kMonths[] = {"January", "February", "March", "April", "May", "June", "July",
@@ -194,9 +275,7 @@ Page ComposeBriefing(const ingest::Article& art, const analyse::ArticleAnalysis&
     b += "\n";
   }
   b += "## Full text\n\n";
-  std::vector<const analyse::Entity*> ents;
-  for (const auto& e : an.entities) ents.push_back(&e);
-  std::set<std::string> linked;
+  EntityLinker linker(an.entities, ctx);
   int para = -1;
   std::string line;
   for (size_t i = 0; i < an.sentences.size(); ++i) {
@@ -207,7 +286,7 @@ Page ComposeBriefing(const ingest::Article& art, const analyse::ArticleAnalysis&
     }
     para = s.paragraph;
     line += (line.empty() ? "" : " ") + std::string("{#") + Anchor(static_cast<int>(i)) + "}" +
-            LinkSentence(s.text, ents, ctx, &linked);
+            linker.Link(s.text);
   }
   if (!line.empty()) b += line + "\n\n";
   if (an.sentences.empty()) b += "*This article has no body text.*\n\n";
@@ -238,5 +317,9 @@ Page ComposeBriefing(const ingest::Article& art, const analyse::ArticleAnalysis&
   p.body = b;
   return p;
 }
+
+namespace internal {
+size_t WordSearches() { return word_searches; }
+}  // namespace internal
 
 }  // namespace dossier::compose
