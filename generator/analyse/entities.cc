@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "analyse/analyse_internal.h"
@@ -324,56 +325,88 @@ DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std
   };
   auto count_of = [&](const Group& gr) { return static_cast<int>(gr.mentions.size()); };
   // Spelling variants of the same person: same surname, similar given name.
+  // Only people with the same number of words and the same surname are
+  // compared, so the groups are bucketed by those first (a long report
+  // names thousands); within a bucket, pairs are merged in the order of
+  // all pairs, and buckets never share a group, so the merges are the
+  // ones comparing every pair would make.
+  std::map<std::pair<int, std::string>, std::vector<int>> namesakes;  // (tokens, surname) -> people, ascending
   for (size_t a = 0; a < groups.size(); ++a) {
-    for (size_t b2 = a + 1; b2 < groups.size(); ++b2) {
-      Group& x = groups[a];
-      Group& y = groups[b2];
-      if (x.kind != "person" || y.kind != "person" || x.tokens < 2 || x.tokens != y.tokens || x.last != y.last) {
-        continue;
-      }
-      std::string fx = x.key.substr(0, x.key.find(' '));
-      std::string fy = y.key.substr(0, y.key.find(' '));
-      if (!fx.empty() && !fy.empty() && fx[0] == fy[0] && core::EditDistance(fx, fy) <= 2) {
-        parent[find(static_cast<int>(b2))] = find(static_cast<int>(a));
+    const Group& x = groups[a];
+    if (x.kind == "person" && x.tokens >= 2) namesakes[{x.tokens, x.last}].push_back(static_cast<int>(a));
+  }
+  for (const auto& [bucket, people] : namesakes) {
+    for (size_t i = 0; i < people.size(); ++i) {
+      for (size_t j = i + 1; j < people.size(); ++j) {
+        const Group& x = groups[people[i]];
+        const Group& y = groups[people[j]];
+        std::string fx = x.key.substr(0, x.key.find(' '));
+        std::string fy = y.key.substr(0, y.key.find(' '));
+        if (!fx.empty() && !fy.empty() && fx[0] == fy[0] && core::EditDistance(fx, fy) <= 2) {
+          parent[find(people[j])] = find(people[i]);
+        }
       }
     }
   }
   // Single words (and "Mr Smith") -> the person with that surname, or given
-  // name; acronyms -> the spelled-out name in the document.
+  // name; acronyms -> the spelled-out name in the document. The names a
+  // word can match are looked up by surname, first word and initials (the
+  // best match is unique: most mentions, then the smallest key).
+  auto initials_of = [](const std::string& k) {
+    std::string initials;
+    size_t pos = 0;
+    while (pos < k.size()) {
+      size_t sp = k.find(' ', pos);
+      std::string w = k.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos);
+      if (!w.empty() && w != "of" && w != "and" && w != "the" && w != "&") initials.push_back(w[0]);
+      if (sp == std::string::npos) break;
+      pos = sp + 1;
+    }
+    return initials;
+  };
+  std::unordered_map<std::string, std::vector<int>> by_last, by_first, by_initials;
+  for (size_t b2 = 0; b2 < groups.size(); ++b2) {
+    const Group& y = groups[b2];
+    if (y.tokens < 2) continue;
+    by_last[y.last].push_back(static_cast<int>(b2));
+    by_first[y.first_token].push_back(static_cast<int>(b2));
+    std::string initials = initials_of(y.key);
+    if (initials.size() >= 2) by_initials[initials].push_back(static_cast<int>(b2));
+  }
+  static const std::vector<int> kNone;
+  auto lookup = [](const std::unordered_map<std::string, std::vector<int>>& m, const std::string& k)
+      -> const std::vector<int>& {
+    auto it = m.find(k);
+    return it == m.end() ? kNone : it->second;
+  };
   for (size_t a = 0; a < groups.size(); ++a) {
     Group& x = groups[a];
     if (x.tokens != 1) continue;
     int best = -1;
-    for (size_t b2 = 0; b2 < groups.size(); ++b2) {
+    auto consider = [&](int b2, bool match) {
       const Group& y = groups[b2];
-      if (b2 == a || y.tokens < 2) continue;
-      bool match = false;
-      if ((x.kind.empty() || x.kind == "person") && (y.kind == "person" || (y.kind.empty() && y.tokens <= 3)) &&
-          (y.last == x.key || (g.family_first.count(x.key) && y.first_token == x.key))) {
-        match = true;
-      }
-      if (!match && x.kind == "other" && x.key.size() >= 2) {
-        // Acronym: initials of the multi-word name.
-        std::string initials;
-        size_t pos = 0;
-        std::string k = y.key;
-        while (pos < k.size()) {
-          size_t sp = k.find(' ', pos);
-          std::string w = k.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos);
-          if (!w.empty() && w != "of" && w != "and" && w != "the" && w != "&") initials.push_back(w[0]);
-          if (sp == std::string::npos) break;
-          pos = sp + 1;
-        }
-        std::string plain;
-        for (char c : x.key) {
-          if (c != '.') plain.push_back(c);
-        }
-        if (initials.size() >= 2 && initials == plain) match = true;
-      }
       if (match && (best < 0 || count_of(y) > count_of(groups[best]) ||
                     (count_of(y) == count_of(groups[best]) && y.key < groups[best].key))) {
-        best = static_cast<int>(b2);
+        best = b2;
       }
+    };
+    // Kinds are read as they are now: a merge below can make its root a person.
+    if (x.kind.empty() || x.kind == "person") {
+      auto as_person = [&](int b2) {
+        const Group& y = groups[b2];
+        return y.kind == "person" || (y.kind.empty() && y.tokens <= 3);
+      };
+      for (int b2 : lookup(by_last, x.key)) consider(b2, as_person(b2));
+      if (g.family_first.count(x.key))
+        for (int b2 : lookup(by_first, x.key)) consider(b2, as_person(b2));
+    }
+    if (x.kind == "other" && x.key.size() >= 2) {
+      // Acronym: initials of the multi-word name.
+      std::string plain;
+      for (char c : x.key) {
+        if (c != '.') plain.push_back(c);
+      }
+      for (int b2 : lookup(by_initials, plain)) consider(b2, true);
     }
     if (best >= 0) {
       int root = find(best);
@@ -385,15 +418,16 @@ DocEntities ExtractEntities(const std::vector<std::string>& sentences, const std
   // capitalised words seen only at sentence starts, and bare cue words
   // ("Treaty", "Ministry"), are dropped unless they merged into a name.
   std::vector<char> dropped(groups.size(), 0);
+  std::vector<char> merged_into(groups.size(), 0);  // some other group merged into this root
+  for (size_t j = 0; j < groups.size(); ++j) {
+    const int r = find(static_cast<int>(j));
+    if (r != static_cast<int>(j)) merged_into[r] = 1;
+  }
   for (size_t k = 0; k < groups.size(); ++k) {
     Group& gr = groups[k];
     if (gr.kind.empty() && gr.person) gr.kind = "person";
     if (gr.tokens != 1 || gr.gazetteer || find(static_cast<int>(k)) != static_cast<int>(k)) continue;
-    bool merged_into = false;
-    for (size_t j = 0; j < groups.size(); ++j) {
-      if (j != k && find(static_cast<int>(j)) == static_cast<int>(k)) merged_into = true;
-    }
-    if (merged_into || gr.kind == "person") continue;
+    if (merged_into[k] || gr.kind == "person") continue;
     const std::string& t = gr.key;
     bool acronym = t.size() >= 2 && std::all_of(t.begin(), t.end(), [](char c) {
       return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';

@@ -122,9 +122,17 @@ std::vector<double> RankSentences(const std::vector<std::string>& sentences, con
     for (const SparseVec& v : vecs) {
       for (auto& [k, w] : v) centroid[k] += w;
     }
-    SparseVec c(centroid.begin(), centroid.end());
+    // Term ids are dense, so the centroid is looked up, not merged with
+    // each sentence (a merge walks the whole vocabulary every time); the
+    // products are added in the same order, so the sums are Dot's.
+    std::vector<double> c(centroid.empty() ? 0 : static_cast<size_t>(centroid.rbegin()->first) + 1, 0.0);
+    for (auto& [k, w] : centroid) c[k] = w;
     score.resize(n);
-    for (int i = 0; i < n; ++i) score[i] = Dot(vecs[i], c) / n;
+    for (int i = 0; i < n; ++i) {
+      double dot = 0;
+      for (auto& [k, w] : vecs[i]) dot += w * c[k];
+      score[i] = dot / n;
+    }
   }
   // Headline overlap and position.
   const SummaryTuning& tu = Tuning();
@@ -157,21 +165,42 @@ std::vector<int> PickSummary(const std::vector<SparseVec>& vecs, const std::vect
   std::vector<int> picked;
   std::vector<int> skipped;
   const double dup = Tuning().redundancy;
+  // Redundancy: the cosine of a candidate with every picked sentence that
+  // shares a term with it, from the picked sentences' terms (term -> (pick,
+  // weight)), not by comparing it with every picked sentence: a long report
+  // picks thousands. Each cosine adds the same products in the same order
+  // (ascending term id) as Dot, so it is Dot's value.
+  std::vector<std::vector<std::pair<int, double>>> picked_with;  // term id -> (pick number, weight)
+  std::vector<double> acc;                                       // pick number -> cosine so far
+  std::vector<int> touched;
   for (int i : order) {
     if (static_cast<int>(picked.size()) >= k) break;
     bool redundant = false;
     if (dup < 1.0) {
-      for (int p : picked) {
-        if (Dot(vecs[i], vecs[p]) > dup) {
-          redundant = true;
-          break;
+      for (auto& [t, w] : vecs[i]) {
+        if (t >= static_cast<int>(picked_with.size())) continue;
+        for (auto& [q, pw] : picked_with[t]) {
+          if (acc[q] == 0) touched.push_back(q);
+          acc[q] += w * pw;
         }
       }
+      for (int q : touched) {
+        if (acc[q] > dup) redundant = true;
+        acc[q] = 0;
+      }
+      touched.clear();
+      if (dup < 0 && !picked.empty()) redundant = true;  // a cosine of 0 (nothing shared) exceeds it too
     }
     if (redundant) {
       skipped.push_back(i);
     } else {
+      const int q = static_cast<int>(picked.size());
       picked.push_back(i);
+      acc.push_back(0);
+      for (auto& [t, w] : vecs[i]) {
+        if (t >= static_cast<int>(picked_with.size())) picked_with.resize(t + 1);
+        picked_with[t].emplace_back(q, w);
+      }
     }
   }
   for (int i : skipped) {

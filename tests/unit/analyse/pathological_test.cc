@@ -67,3 +67,18 @@ TEST_CASE("pathological: empty and invalid input", "[analyse]") {
   CHECK(Analyse({}, AnalyseOptions(), &d).empty());
   CHECK(Analyse({Doc("x", "", {"One."})}, AnalyseOptions(), nullptr).size() == 1);
 }
+
+TEST_CASE("pathological: one paragraph of 20 000 sentences, each naming someone new", "[analyse]") {
+  // A long report pasted as one paragraph: sentence splitting, entity
+  // grouping and summary redundancy must not compare everything with
+  // everything (each was quadratic in such a paragraph).
+  std::string p;
+  for (int i = 0; i < 20000; ++i) p += "Delegate Name" + std::to_string(i) + " of Ruritania spoke. ";
+  std::vector<ArticleAnalysis> r = Run({Doc("long", "Long", {p}), Doc("small", "Small", {"Ruritania voted."})}, 2);
+  const ArticleAnalysis& a = r[0];
+  REQUIRE(a.sentences.size() == 20000);
+  CHECK(a.sentences[19999].text == "Delegate Name19999 of Ruritania spoke.");
+  CHECK(a.summary.size() == 8000);
+  CHECK(a.ranking.size() == 20000);
+  CHECK(a.entities.size() >= 20000);  // every delegate, and the country
+}

@@ -3,12 +3,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 
+#include "analyse/analyse_internal.h"
 #include "analyse_test_util.h"
 
 using namespace dossier::analyse;
 using namespace dossier::analyse::testing;
+using namespace dossier::analyse::internal;
 
 namespace {
 
@@ -81,4 +84,88 @@ TEST_CASE("key points: short articles give what they have", "[analyse]") {
   ArticleAnalysis a = Run({Doc("x", "", {"Only one sentence here about the Bank of England."})})[0];
   CHECK(a.key_points == std::vector<int>{0});
   CHECK(a.summary == std::vector<int>{0});
+}
+
+namespace {
+
+// The definitions the fast paths must agree with exactly.
+double RefDot(const SparseVec& a, const SparseVec& b) {
+  double s = 0;
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i].first == b[j].first) {
+      s += a[i++].second * b[j++].second;
+    } else if (a[i].first < b[j].first) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return s;
+}
+
+// Many short sentences over a small vocabulary, with repeats (so that
+// redundancy skips some), and a few sentences of their own words.
+std::vector<std::string> ManySentences(int n) {
+  static const char* kWords[] = {"oil", "price", "bank", "rate", "vote", "team", "deal", "shares", "growth", "trade"};
+  std::vector<std::string> out;
+  uint32_t r = 12345;
+  for (int i = 0; i < n; ++i) {
+    std::string s;
+    int len = 3 + static_cast<int>(r % 6);
+    for (int w = 0; w < len; ++w) {
+      r = r * 1103515245u + 12345u;
+      s += (w ? " " : "") + std::string(kWords[(r >> 16) % 10]);
+    }
+    if (i % 7 == 0) s += " unique" + std::to_string(i);
+    out.push_back(s + ".");
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("summary: redundancy control equals comparing with every picked sentence", "[analyse]") {
+  std::vector<std::string> sents = ManySentences(3000);
+  std::vector<SparseVec> vecs = SentenceVectors(sents);
+  std::vector<double> scores = RankSentences(sents, "Oil price", vecs);
+  for (int k : {1, 50, 1200, 3000}) {
+    std::vector<int> ranking;
+    std::vector<int> picked = PickSummary(vecs, scores, k, &ranking);
+    // Reference: every candidate against every picked sentence.
+    std::vector<int> order(sents.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      return scores[a] != scores[b] ? scores[a] > scores[b] : a < b;
+    });
+    std::vector<int> want, skipped;
+    for (int i : order) {
+      if (static_cast<int>(want.size()) >= k) break;
+      bool redundant = false;
+      for (int p : want) redundant = redundant || RefDot(vecs[i], vecs[p]) > Tuning().redundancy;
+      (redundant ? skipped : want).push_back(i);
+    }
+    for (int i : skipped)
+      if (static_cast<int>(want.size()) < k) want.push_back(i);
+    REQUIRE(ranking.size() == sents.size());
+    CHECK(std::equal(want.begin(), want.end(), ranking.begin()));  // pick order
+    std::sort(want.begin(), want.end());
+    CHECK(picked == want);
+    if (k >= 50) CHECK(!skipped.empty());  // the test exercises redundancy
+  }
+}
+
+TEST_CASE("summary: a very long document is ranked by similarity to its centroid", "[analyse]") {
+  std::vector<std::string> sents = ManySentences(2000);  // over the all-pairs limit
+  std::vector<SparseVec> vecs = SentenceVectors(sents);
+  const double saved_title = Tuning().title_weight, saved_pos = Tuning().position_weight;
+  Tuning().title_weight = Tuning().position_weight = 0;
+  std::vector<double> scores = RankSentences(sents, "", vecs);
+  Tuning().title_weight = saved_title;
+  Tuning().position_weight = saved_pos;
+  std::map<int, double> sum;
+  for (const SparseVec& v : vecs)
+    for (auto& [k, w] : v) sum[k] += w;
+  SparseVec centroid(sum.begin(), sum.end());
+  REQUIRE(scores.size() == sents.size());
+  for (size_t i = 0; i < sents.size(); ++i) CHECK(scores[i] == RefDot(vecs[i], centroid) / sents.size());
 }
