@@ -111,15 +111,14 @@ class EntityLinker {
   std::string Link(const std::string& text) {
     cand_ = always_;
     for (size_t i = 0; i < text.size();) {
-      if (!IsWordByte(text[i])) {
+      std::string_view run = FirstWordRun(std::string_view(text).substr(i));
+      if (run.empty()) {
         ++i;
         continue;
       }
-      size_t j = i;
-      while (j < text.size() && IsWordByte(text[j])) ++j;
-      auto it = by_word_.find(std::string_view(text).substr(i, j - i));
+      auto it = by_word_.find(run);
       if (it != by_word_.end()) cand_.insert(cand_.end(), it->second.begin(), it->second.end());
-      i = j;
+      i += run.size();
     }
     std::sort(cand_.begin(), cand_.end());
     cand_.erase(std::unique(cand_.begin(), cand_.end()), cand_.end());
