@@ -197,6 +197,15 @@ class AtomicFileWriter {
 // Plain write (truncate + write), creating parent folders; for files inside
 // a folder that is itself swapped into place.
 Status WriteFile(const fs::path& path, std::string_view data);
+// A new file (new inode) at `path`: whatever was there is unlinked first,
+// so the bytes never go through a hard link shared with another path.
+// Creates parent folders. Made for a folder being filled from empty: the
+// usual case takes one open(O_EXCL), no stat or unlink before it.
+Status WriteNewFile(const fs::path& path, std::string_view data);
+// A hard link at `path` to `target`, replacing what was there, creating
+// parent folders; false when it cannot be made (then nothing was replaced
+// unless something was there).
+bool LinkNewFile(const fs::path& target, const fs::path& path);
 // Writes only when the content differs (keeps mtimes of unchanged files).
 Status WriteFileIfChanged(const fs::path& path, std::string_view data);
 // `child` lies inside `parent` once both are made absolute and normalised.

@@ -138,6 +138,47 @@ Status WriteFile(const fs::path& path, std::string_view data) {
   return Status::Ok();
 }
 
+Status WriteNewFile(const fs::path& path, std::string_view data) {
+  // open(O_EXCL): EEXIST -> unlink what is there; ENOENT -> make the folders.
+  int fd = -1;
+  for (int attempt = 0; attempt < 3 && fd < 0; ++attempt) {
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0) break;
+    const int err = errno;
+    std::error_code ec;
+    if (err == EEXIST) {
+      fs::remove(path, ec);
+    } else if (err == ENOENT && path.has_parent_path()) {
+      fs::create_directories(path.parent_path(), ec);
+      if (ec) return Status::Io("cannot create folder: " + ec.message(), {GenericString(path.parent_path())});
+    } else {
+      return Status::Io(std::string("cannot write: ") + std::strerror(err), {GenericString(path)});
+    }
+  }
+  if (fd < 0) return Status::Io(std::string("cannot write: ") + std::strerror(errno), {GenericString(path)});
+  int err = WriteAll(fd, data);
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err != 0) return Status::Io(std::string("cannot write: ") + std::strerror(err), {GenericString(path)});
+  return Status::Ok();
+}
+
+bool LinkNewFile(const fs::path& target, const fs::path& path) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (::link(target.c_str(), path.c_str()) == 0) return true;
+    const int err = errno;
+    std::error_code ec;
+    if (err == EEXIST) {
+      fs::remove(path, ec);
+    } else if (err == ENOENT && path.has_parent_path() && !fs::is_directory(path.parent_path(), ec)) {
+      fs::create_directories(path.parent_path(), ec);
+      if (ec) return false;
+    } else {
+      return false;  // the target is gone, or links are not possible here
+    }
+  }
+  return false;
+}
+
 Status WriteFileIfChanged(const fs::path& path, std::string_view data) {
   std::error_code ec;
   if (fs::is_regular_file(path, ec)) {

@@ -65,13 +65,9 @@ bool SiteWriter::Resolve(const std::string& rel, fs::path* p, std::string* key) 
 }
 
 bool SiteWriter::LinkPrevious(const fs::path& p, const std::string& key, const std::string& fp) {
-  std::error_code ec;
-  fs::remove(p, ec);  // never write through a link shared with the old site
   auto old = previous_manifest_.find(key);
   if (old == previous_manifest_.end() || old->second != fp) return false;
-  fs::create_directories(p.parent_path(), ec);
-  fs::create_hard_link(previous_ / key, p, ec);
-  return !ec;
+  return core::LinkNewFile(previous_ / key, p);
 }
 
 void SiteWriter::Record(const std::string& rel, const std::string& key, std::string fp) {
@@ -96,7 +92,8 @@ Status SiteWriter::Store(const std::string& rel, std::string_view data, const Si
   }
   std::string fp = file ? std::to_string(data.size()) + " " + file->hash : Fingerprint(data);
   if (!LinkPrevious(p, key, fp)) {
-    Status st = core::WriteFile(p, data);
+    // A new file: never written through a link shared with the old site.
+    Status st = core::WriteNewFile(p, data);
     if (!st.ok()) return st;
   }
   Record(rel, key, std::move(fp));

@@ -169,3 +169,43 @@ TEST_CASE("core: WriteFile reports the error of the write that failed", "[core]"
           return 0;
         }) == 0);
 }
+
+TEST_CASE("core: WriteNewFile makes a new file, never writing through a hard link", "[core]") {
+  TempDir dir;
+  namespace fs = std::filesystem;
+  // Creates its folders.
+  REQUIRE(dossier::core::WriteNewFile(dir / "a/b/page.html", "one").ok());
+  std::string text;
+  REQUIRE(ReadFile(dir / "a/b/page.html", &text).ok());
+  CHECK(text == "one");
+  // A file that shares its inode with another path is replaced, not
+  // rewritten: the other path keeps its bytes.
+  fs::create_hard_link(dir / "a/b/page.html", dir / "old.html");
+  REQUIRE(dossier::core::WriteNewFile(dir / "a/b/page.html", "two").ok());
+  REQUIRE(ReadFile(dir / "a/b/page.html", &text).ok());
+  CHECK(text == "two");
+  REQUIRE(ReadFile(dir / "old.html", &text).ok());
+  CHECK(text == "one");
+  // A folder where a parent should be: the error names the file or folder.
+  WriteFileOrDie(dir / "plain", "x");
+  Status st = dossier::core::WriteNewFile(dir / "plain/page.html", "three");
+  CHECK(!st.ok());
+  CHECK(st.ToString().find("plain") != std::string::npos);
+}
+
+TEST_CASE("core: LinkNewFile links in place of what was there, or says it cannot", "[core]") {
+  TempDir dir;
+  namespace fs = std::filesystem;
+  WriteFileOrDie(dir / "prev/page.html", "old site");
+  WriteFileOrDie(dir / "next/page.html", "stale");
+  // Replaces the stale file, and creates missing folders.
+  CHECK(dossier::core::LinkNewFile(dir / "prev/page.html", dir / "next/page.html"));
+  CHECK(dossier::core::LinkNewFile(dir / "prev/page.html", dir / "next/deep/er/page.html"));
+  std::string text;
+  REQUIRE(ReadFile(dir / "next/page.html", &text).ok());
+  CHECK(text == "old site");
+  CHECK(fs::hard_link_count(dir / "prev/page.html") == 3);
+  // No target: false, and nothing is made.
+  CHECK(!dossier::core::LinkNewFile(dir / "prev/gone.html", dir / "next/gone.html"));
+  CHECK(!fs::exists(dir / "next/gone.html"));
+}
