@@ -115,7 +115,7 @@ std::vector<Keyphrase> PickKeyphrases(const TermCounts& tc, const std::unordered
     }
   }
   struct Cand {
-    std::string text;
+    const std::string* text;  // the phrase in `tc`
     double w;
     int words;
   };
@@ -128,11 +128,11 @@ std::vector<Keyphrase> PickKeyphrases(const TermCounts& tc, const std::unordered
     int df = it == phrase_df.end() ? 1 : it->second;
     double idf = std::log((1.0 + n_docs) / (1.0 + df)) + 1.0;
     double w = (1.0 + std::log(static_cast<double>(tf))) * idf * (words == 1 ? 0.6 : 1.0 + 0.3 * (words - 1));
-    cands.push_back({p, w, words});
+    cands.push_back({&p, w, words});
   }
   std::sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) {
     if (a.w != b.w) return a.w > b.w;
-    return a.text < b.text;
+    return *a.text < *b.text;
   });
   std::vector<Keyphrase> out;
   auto contains_word_seq = [](const std::string& big, const std::string& small) {
@@ -153,16 +153,16 @@ std::vector<Keyphrase> PickKeyphrases(const TermCounts& tc, const std::unordered
   std::unordered_set<std::string> stems;
   for (const Cand& c : cands) {
     if (static_cast<int>(out.size()) >= max) break;
-    if (!stems.insert(stem_key(c.text)).second) continue;  // "warning systems" after "warning system"
+    if (!stems.insert(stem_key(*c.text)).second) continue;  // "warning systems" after "warning system"
     bool overlap = false;
     for (const Keyphrase& k : out) {
-      if (contains_word_seq(k.text, c.text) || contains_word_seq(c.text, k.text)) {
+      if (contains_word_seq(k.text, *c.text) || contains_word_seq(*c.text, k.text)) {
         overlap = true;
         break;
       }
     }
     if (overlap) continue;
-    out.push_back({c.text, std::round(c.w * 10000.0) / 10000.0});
+    out.push_back({*c.text, std::round(c.w * 10000.0) / 10000.0});
   }
   return out;
 }

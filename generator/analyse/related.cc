@@ -8,9 +8,9 @@
 #include <cmath>
 #include <cstdint>
 #include <iterator>
-#include <map>
-#include <set>
+#include <string_view>
 #include <thread>
+#include <unordered_map>
 
 #include "analyse/analyse_internal.h"
 
@@ -225,7 +225,10 @@ std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& d
       return a.second < b.second;
     };
     if (static_cast<int>(cands.size()) > keep) {
-      std::partial_sort(cands.begin(), cands.begin() + keep, cands.end(), better);
+      // `better` is a strict total order (ties by document), so selecting and
+      // then sorting gives partial_sort's result, in linear time.
+      std::nth_element(cands.begin(), cands.begin() + (keep - 1), cands.end(), better);
+      std::sort(cands.begin(), cands.begin() + keep, better);
       // A fresh vector: resize() would keep the capacity of every candidate.
       return std::vector<std::pair<double, int>>(cands.begin(), cands.begin() + keep);
     }
@@ -243,7 +246,7 @@ std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& d
       return;
     }
     std::vector<std::pair<int, double>> q = vec[d];
-    std::partial_sort(q.begin(), q.begin() + tu.first_query_max, q.end(), [](const auto& a, const auto& b) {
+    std::nth_element(q.begin(), q.begin() + (tu.first_query_max - 1), q.end(), [](const auto& a, const auto& b) {
       if (a.second != b.second) return a.second > b.second;
       return a.first < b.first;
     });
@@ -303,7 +306,10 @@ std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& d
       }
       // Keep the strongest features only (bounded query cost on big corpora).
       if (static_cast<int>(qv.size()) > tu.query_max) {
-        std::partial_sort(qv.begin(), qv.begin() + tu.query_max, qv.end(), [](const auto& a, const auto& b) {
+        // Which features are kept is all that matters (they are sorted by id
+        // next); the order is strict (ties by feature), so nth_element keeps
+        // the same ones as a partial sort would.
+        std::nth_element(qv.begin(), qv.begin() + (tu.query_max - 1), qv.end(), [](const auto& a, const auto& b) {
           if (a.second != b.second) return a.second > b.second;
           return a.first < b.first;
         });
@@ -351,25 +357,26 @@ std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& d
       Related r;
       r.id = *docs[e].id;
       r.score = s;
-      std::vector<std::pair<int, std::string>> shared;
-      std::map<std::string, int> theirs;
+      // Views into the documents' own strings: no copies per pair.
+      std::vector<std::pair<int, std::string_view>> shared;
+      std::unordered_map<std::string_view, int> theirs;  // name -> count (the last entity of a name)
       for (const Entity& x : *docs[e].entities) theirs[x.name] = x.count;
       for (const Entity& x : *docs[d].entities) {
         auto it = theirs.find(x.name);
         if (it != theirs.end()) shared.emplace_back(-std::min(x.count, it->second), x.name);
       }
       std::sort(shared.begin(), shared.end());
-      std::set<std::string> used;
+      std::vector<std::string> used;  // lower-cased names shown (at most 8)
       for (auto& [c, name] : shared) {
         if (r.shared.size() >= 8) break;
-        r.shared.push_back(name);
-        used.insert(Lower(name));
+        r.shared.emplace_back(name);
+        used.push_back(Lower(name));
       }
-      std::set<std::string> their_kp;
-      for (const Keyphrase& k : *docs[e].keyphrases) their_kp.insert(k.text);
+      const std::vector<Keyphrase>& their_kp = *docs[e].keyphrases;
       for (const Keyphrase& k : *docs[d].keyphrases) {
         if (r.shared.size() >= 10) break;
-        if (their_kp.count(k.text) && !used.count(k.text)) r.shared.push_back(k.text);
+        bool theirs_too = std::any_of(their_kp.begin(), their_kp.end(), [&](const Keyphrase& o) { return o.text == k.text; });
+        if (theirs_too && std::find(used.begin(), used.end(), k.text) == used.end()) r.shared.push_back(k.text);
       }
       out[d].push_back(std::move(r));
     }
