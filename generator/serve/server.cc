@@ -164,7 +164,11 @@ struct DevServer::Impl {
   config::SiteConfig config;
   pipeline::BuildOptions options;
   fs::path briefings_dir;                       // absolute
-  std::map<std::string, std::string> briefings;  // absolute path -> hash, as the last build left them
+  struct Snapshot {
+    uint64_t stamp = 0;  // core::FileStamp when hashed
+    std::string hash;
+  };
+  std::map<std::string, Snapshot> briefings;  // absolute path -> content hash, as the last build left them
   pipeline::BuildCache cache;                    // a rebuild redoes only what changed
 
   void Log(const std::string& line) {
@@ -173,14 +177,24 @@ struct DevServer::Impl {
 
   // ---- building ----
 
+  // Files whose stamp (size, times, inode) is unchanged keep their hash:
+  // a rebuild rewrites a few briefings, not the 1,000s a corpus has.
   void SnapshotBriefings() {
-    briefings.clear();
+    std::map<std::string, Snapshot> now;
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(briefings_dir, ec)) {
+      if (!e.is_regular_file(ec)) continue;
+      std::string key = core::GenericString(e.path());
+      const uint64_t stamp = core::FileStamp(e.path());
+      auto old = briefings.find(key);
+      if (stamp != 0 && old != briefings.end() && old->second.stamp == stamp) {
+        now[key] = std::move(old->second);
+        continue;
+      }
       std::string data;
-      if (e.is_regular_file(ec) && core::ReadFile(e.path(), &data).ok())
-        briefings[core::GenericString(e.path())] = core::ContentHashHex(data);
+      if (core::ReadFile(e.path(), &data).ok()) now[key] = Snapshot{stamp, core::ContentHashHex(data)};
     }
+    briefings = std::move(now);
   }
 
   // True when `path` is a briefing exactly as our last build left it (the
@@ -193,7 +207,7 @@ struct DevServer::Impl {
     auto it = briefings.find(key);
     std::error_code ec;
     if (!fs::exists(path, ec)) return it == briefings.end();
-    return it != briefings.end() && core::ReadFile(path, &data).ok() && core::ContentHashHex(data) == it->second;
+    return it != briefings.end() && core::ReadFile(path, &data).ok() && core::ContentHashHex(data) == it->second.hash;
   }
 
   core::Status Load() {

@@ -9,7 +9,9 @@
 #include <catch2/catch.hpp>
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -324,6 +326,40 @@ TEST_CASE("serve: the event stream announces a rebuild after a seed changes", "[
   size_t builds = f.server->builds_finished();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   CHECK(f.server->builds_finished() == builds);
+}
+
+TEST_CASE("serve: a hand edit to a briefing is rebuilt, the rebuild's own briefing writes are not", "[serve]") {
+  Fixture f;
+  // A seed edit: the rebuild rewrites that seed's briefing (its own write).
+  {
+    std::ofstream out(f.dir / "seeds" / kSeed, std::ios::app);
+    out << "\nA paragraph added while serving, about the Own Write Marker.\n";
+  }
+  auto wait_epoch = [&](uint64_t epoch) {
+    for (int i = 0; i < 500 && f.server->epoch() < epoch; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return f.server->epoch() == epoch;
+  };
+  REQUIRE(wait_epoch(2));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  REQUIRE(f.server->epoch() == 2);
+  // Then the user edits the generated briefings by hand, one after the
+  // other: each edit is seen (not taken for the build's own write) and shown.
+  std::vector<std::filesystem::path> briefings;
+  for (const auto& e : std::filesystem::directory_iterator(f.dir / "content/briefings")) briefings.push_back(e.path());
+  std::sort(briefings.begin(), briefings.end());
+  REQUIRE(briefings.size() == 2);
+  uint64_t epoch = 2;
+  for (const auto& md : briefings) {
+    {
+      std::ofstream out(md, std::ios::app);
+      out << "\nA hand-written line about the Zanzibar Marker.\n";
+    }
+    REQUIRE(wait_epoch(++epoch));
+    std::string page = f.Client().Get(("/briefings/" + md.stem().string() + ".html").c_str())->body;
+    CHECK(page.find("Zanzibar Marker") != std::string::npos);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(f.server->epoch() == epoch);
 }
 
 TEST_CASE("serve: a failed rebuild keeps the last good site and reports the error", "[serve]") {
