@@ -203,8 +203,8 @@ Status WriteFile(const fs::path& path, std::string_view data);
 // usual case takes one open(O_EXCL), no stat or unlink before it.
 Status WriteNewFile(const fs::path& path, std::string_view data);
 // A hard link at `path` to `target`, replacing what was there, creating
-// parent folders; false when it cannot be made (then nothing was replaced
-// unless something was there).
+// parent folders; false when it cannot be made (the target is gone, or the
+// file system has no links): the caller then writes the file itself.
 bool LinkNewFile(const fs::path& target, const fs::path& path);
 // Writes only when the content differs (keeps mtimes of unchanged files).
 Status WriteFileIfChanged(const fs::path& path, std::string_view data);

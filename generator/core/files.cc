@@ -25,6 +25,14 @@ int WriteAll(int fd, std::string_view data) {
   return 0;
 }
 
+// Writes `data` to the open `fd` and closes it; the error names `path`.
+Status WriteAndClose(int fd, std::string_view data, const fs::path& path) {
+  int err = WriteAll(fd, data);
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err != 0) return Status::Io(std::string("cannot write: ") + std::strerror(err), {GenericString(path)});
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status ReadFile(const fs::path& path, std::string* out) {
@@ -132,19 +140,16 @@ Status WriteFile(const fs::path& path, std::string_view data) {
   // earlier call would still be set: a full disk then read "No such file").
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0) return Status::Io(std::string("cannot write: ") + std::strerror(errno), {GenericString(path)});
-  int err = WriteAll(fd, data);
-  if (::close(fd) != 0 && err == 0) err = errno;
-  if (err != 0) return Status::Io(std::string("cannot write: ") + std::strerror(err), {GenericString(path)});
-  return Status::Ok();
+  return WriteAndClose(fd, data, path);
 }
 
 Status WriteNewFile(const fs::path& path, std::string_view data) {
   // open(O_EXCL): EEXIST -> unlink what is there; ENOENT -> make the folders.
-  int fd = -1;
+  int fd = -1, err = 0;
   for (int attempt = 0; attempt < 3 && fd < 0; ++attempt) {
     fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd >= 0) break;
-    const int err = errno;
+    err = errno;
     std::error_code ec;
     if (err == EEXIST) {
       fs::remove(path, ec);
@@ -155,11 +160,8 @@ Status WriteNewFile(const fs::path& path, std::string_view data) {
       return Status::Io(std::string("cannot write: ") + std::strerror(err), {GenericString(path)});
     }
   }
-  if (fd < 0) return Status::Io(std::string("cannot write: ") + std::strerror(errno), {GenericString(path)});
-  int err = WriteAll(fd, data);
-  if (::close(fd) != 0 && err == 0) err = errno;
-  if (err != 0) return Status::Io(std::string("cannot write: ") + std::strerror(err), {GenericString(path)});
-  return Status::Ok();
+  if (fd < 0) return Status::Io(std::string("cannot write: ") + std::strerror(err), {GenericString(path)});
+  return WriteAndClose(fd, data, path);
 }
 
 bool LinkNewFile(const fs::path& target, const fs::path& path) {
