@@ -67,6 +67,12 @@ void OpenBrowser(const std::string& url, bool quiet) {
   }).detach();
 }
 
+std::string Seconds(double s) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.2f s", s);
+  return b;
+}
+
 void PrintBuild(const serve::BuildEvent& ev, bool quiet, bool timings) {
   core::Diagnostics diags = ev.diagnostics;
   PrintDiagnostics(&diags, quiet);
@@ -78,8 +84,9 @@ void PrintBuild(const serve::BuildEvent& ev, bool quiet, bool timings) {
   }
   if (quiet) return;
   if (ev.initial) {
-    std::fprintf(stderr, "built %zu pages in memory in %.2f s (pipeline %.2f s); %zu warning(s)\n", ev.pages,
-                 ev.seconds, ev.pipeline_seconds, diags.WarningCount());
+    std::string search = ev.search_seconds > 0 ? ", search index " + Seconds(ev.search_seconds) + " after" : "";
+    std::fprintf(stderr, "built %zu pages in memory in %.2f s (pipeline %.2f s)%s; %zu warning(s)\n", ev.pages,
+                 ev.seconds, ev.pipeline_seconds, search.c_str(), diags.WarningCount());
     if (timings)
       for (const auto& [stage, seconds] : ev.timings) std::fprintf(stderr, "  %-20s %8.3f s\n", stage.c_str(), seconds);
     return;
@@ -87,9 +94,10 @@ void PrintBuild(const serve::BuildEvent& ev, bool quiet, bool timings) {
   std::string kinds;
   for (auto k : ev.kinds) kinds += std::string(kinds.empty() ? "" : "+") + serve::ChangeKindName(k);
   std::string more = ev.changes > 1 ? " and " + std::to_string(ev.changes - 1) + " more" : "";
-  std::fprintf(stderr, "%s change (%s%s): rebuilt %zu pages in %.2f s (pipeline %.2f s), epoch %llu\n", kinds.c_str(),
-               ev.first_change.c_str(), more.c_str(), ev.pages, ev.seconds, ev.pipeline_seconds,
-               static_cast<unsigned long long>(ev.epoch));
+  std::string search = ev.search_seconds > 0 ? ", search index " + Seconds(ev.search_seconds) + " after" : "";
+  std::fprintf(stderr, "%s change (%s%s): rebuilt %zu pages in %.2f s (pipeline %.2f s)%s, epoch %llu\n",
+               kinds.c_str(), ev.first_change.c_str(), more.c_str(), ev.pages, ev.seconds, ev.pipeline_seconds,
+               search.c_str(), static_cast<unsigned long long>(ev.epoch));
   if (timings)
     for (const auto& [stage, seconds] : ev.timings) std::fprintf(stderr, "  %-20s %8.3f s\n", stage.c_str(), seconds);
 }

@@ -30,12 +30,10 @@ SiteWriter::SiteWriter(fs::path root, MemorySite* memory, fs::path previous)
 }
 
 Status SiteWriter::Finish() {
+  // A site in memory (serve) is never linked from, so it has no manifest.
+  if (memory_) return Status::Ok();
   std::string text = kManifestHeader;
   for (const auto& [path, fp] : manifest_) text += fp + " " + path + "\n";
-  if (memory_) {
-    (*memory_)[".dossier-site"] = MakeFile(std::move(text));
-    return Status::Ok();
-  }
   return core::WriteFile(root_ / ".dossier-site", text);
 }
 
@@ -73,7 +71,7 @@ bool SiteWriter::LinkPrevious(const fs::path& p, const std::string& key, const s
 void SiteWriter::Record(const std::string& rel, const std::string& key, std::string fp) {
   std::lock_guard<std::mutex> lock(mutex_);
   written_.push_back(rel);
-  manifest_[key] = std::move(fp);
+  if (memory_ == nullptr) manifest_[key] = std::move(fp);
 }
 
 Status SiteWriter::Store(const std::string& rel, std::string_view data, const SiteFile* file) {
@@ -82,12 +80,11 @@ Status SiteWriter::Store(const std::string& rel, std::string_view data, const Si
   if (!Resolve(rel, &p, &key)) return Status::Internal("refusing to write outside the output folder: " + rel);
   if (memory_) {
     SiteFile f = file ? *file : MakeFile(std::string(data));
-    std::string fp = std::to_string(data.size()) + " " + f.hash;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       (*memory_)[key] = std::move(f);
     }
-    Record(rel, key, std::move(fp));
+    Record(rel, key, {});
     return Status::Ok();
   }
   std::string fp = file ? std::to_string(data.size()) + " " + file->hash : Fingerprint(data);

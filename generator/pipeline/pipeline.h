@@ -63,6 +63,11 @@ struct BuildOptions {
   MemorySite* memory_site = nullptr;
   // Kept across builds by long-running callers (serve); see BuildCache.
   BuildCache* cache = nullptr;
+  // With memory_site and cache (serve): when the search index has to be
+  // made again, the build leaves it to BuildReport::deferred_search, so
+  // the caller can publish the pages first (a reload does not wait for
+  // the index) and add the search files right after.
+  bool defer_search_index = false;
   // Without `cache`, a build that writes the site keeps its BuildCache in
   // <project>/.dossier-cache/ between runs; false: neither read nor write
   // it (everything is done again, as in a first build).
@@ -87,6 +92,13 @@ struct BuildReport {
   size_t search_bytes = 0;
   size_t search_gzip_bytes = 0;
   bool up_to_date = false;    // nothing changed since the last build: nothing done
+  // Set by a build with defer_search_index whose search index changed: adds
+  // the three search files (search-index.json, search-store.json,
+  // search-data.js; the bytes a build without deferral gives) to `site`
+  // and to the BuildCache, sets `report->search_bytes` and warns over the
+  // budget. Run it once, only after a successful build, before the next
+  // build with the same BuildCache.
+  std::function<void(MemorySite* site, BuildReport* report, core::Diagnostics* diagnostics)> deferred_search;
   std::vector<std::pair<std::string, double>> timings;  // stage -> seconds
 };
 

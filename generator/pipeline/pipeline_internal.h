@@ -93,7 +93,8 @@ void LoadContent(const fs::path& content_dir, std::map<std::string, compose::Pag
 class SiteWriter {
  public:
   explicit SiteWriter(fs::path root, MemorySite* memory = nullptr, fs::path previous = {});
-  // Writes the manifest (path, size, hash of every file) as `.dossier-site`.
+  // Writes the manifest (path, size, hash of every file) as `.dossier-site`
+  // (on disk only: a site in memory has none).
   core::Status Finish();
   // Thread-safe. Files go straight into the (temporary) folder: the folder
   // as a whole is swapped in, so single files need no atomic rename.

@@ -130,6 +130,7 @@ struct BuildEvent {
   uint64_t epoch = 0;              // of the site now served (0: none yet)
   double seconds = 0;               // the whole rebuild, as seen by the server
   double pipeline_seconds = 0;      // of which pipeline::Build
+  double search_seconds = 0;        // the search index, made after the pages were served
   std::vector<std::pair<std::string, double>> timings;  // pipeline stage -> seconds
   std::set<ChangeKind> kinds;      // what changed (empty for the initial build)
   std::string first_change;        // one changed path, for the log
@@ -154,6 +155,9 @@ struct ServeOptions {
   LoadFunction load;
   std::function<void(const BuildEvent&)> on_build;   // report to the terminal
   std::function<void(const std::string&)> log;       // one line of news
+  // Tests: runs on the builder thread after the pages of a rebuild are
+  // served and before its search index is made.
+  std::function<void()> before_search;
 };
 
 // The site the server answers from: complete, immutable, swapped as a whole.
@@ -182,6 +186,8 @@ class DevServer {
   int port() const;
   std::string url() const;  // "http://127.0.0.1:PORT/base/"
 
+  // The site served now, with its search files (waits for them when the
+  // last rebuild is still making them).
   Site site() const;
   uint64_t epoch() const;
   size_t builds_finished() const;  // successful or not

@@ -149,6 +149,9 @@ struct DevServer::Impl {
   std::condition_variable news_cv;          // epoch or error changed, stop
   Site current;
   bool building = false;
+  // The pages of `current` are out; its search files are being made
+  // (pipeline::BuildReport::deferred_search): requests for those wait.
+  bool search_pending = false;
   size_t builds_finished = 0;
   std::string error_text;  // "" when the last build was clean
   uint64_t error_seq = 0;
@@ -237,6 +240,7 @@ struct DevServer::Impl {
       next_epoch = current.epoch + 1;
     }
     auto files = std::make_shared<pipeline::MemorySite>();
+    pipeline::BuildReport report;
     if (!initial && ev.kinds.count(ChangeKind::kConfig)) ev.status = Load();
     if (ev.status.ok()) {
       // Incremental: the BuildCache keeps what unchanged inputs gave (seeds
@@ -254,19 +258,23 @@ struct DevServer::Impl {
       // Ctrl-C is listened for, says so at once instead.
       if (!initial) opts.lock_wait_ms = 10 * 60 * 1000;
       opts.cancel = &stopping;
-      pipeline::BuildReport report;
+      // The pages are served as soon as they are made; the search index, when
+      // it has to be made again, right after (see below).
+      opts.defer_search_index = true;
       ev.status = pipeline::Build(config, opts, &report, &ev.diagnostics);
       ev.pages = report.pages;
       for (const auto& [stage, seconds] : report.timings) ev.pipeline_seconds += seconds;
       ev.timings = report.timings;
     }
     ev.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    const bool search_due = ev.status.ok() && report.deferred_search;
     {
       std::lock_guard<std::mutex> lock(site_mutex);
       building = false;
       if (ev.status.ok()) {
-        current.files = std::move(files);
+        current.files = files;
         current.epoch = next_epoch;
+        search_pending = search_due;
       }
       std::string text = ErrorText(ev.status, ev.diagnostics);
       if (text != error_text) {
@@ -279,6 +287,23 @@ struct DevServer::Impl {
     }
     site_cv.notify_all();
     news_cv.notify_all();
+    if (search_due) {
+      // Open pages are reloading already; the search files follow (the
+      // served site is a copy of the published one, plus those files), and
+      // a request for one of them waits for this (WaitForSite).
+      if (o.before_search) o.before_search();
+      auto search_start = Clock::now();
+      auto with_search = std::make_shared<pipeline::MemorySite>(*files);
+      report.deferred_search(with_search.get(), &report, &ev.diagnostics);
+      ev.search_seconds = std::chrono::duration<double>(Clock::now() - search_start).count();
+      {
+        std::lock_guard<std::mutex> lock(site_mutex);
+        current.files = std::move(with_search);
+        search_pending = false;
+      }
+      site_cv.notify_all();
+    }
+    files.reset();
     // After the swap (requests need not wait for it); before the next batch
     // of changes is looked at, which happens on this thread.
     SnapshotBriefings();
@@ -358,15 +383,22 @@ struct DevServer::Impl {
 
   // ---- answering ----
 
-  Site WaitForSite() {
+  // The site to answer from; `search`: the request is for a search file,
+  // which the site may still be waiting for.
+  Site WaitForSite(bool search = false) {
     std::unique_lock<std::mutex> lock(site_mutex);
     // Wait for the rebuild running now, not for a quiet moment: under a
     // stream of edits the next rebuild starts at once, and a request that
     // waited for "no build running" could wait until it timed out.
     const size_t running = builds_finished;
-    site_cv.wait_for(lock, std::chrono::seconds(o.request_wait_seconds),
-                     [&] { return !building || builds_finished != running || stopping; });
+    const auto until = Clock::now() + std::chrono::seconds(o.request_wait_seconds);
+    site_cv.wait_until(lock, until, [&] { return !building || builds_finished != running || stopping; });
+    if (search) site_cv.wait_until(lock, until, [&] { return !search_pending || stopping; });
     return current;
+  }
+
+  static bool IsSearchFile(const std::string& key) {
+    return key == "search-index.json" || key == "search-store.json" || key == "search-data.js";
   }
 
   static void Text(HttpResponse& res, int status, const std::string& body) {
@@ -404,7 +436,7 @@ struct DevServer::Impl {
   }
 
   void ServeFile(const HttpRequest& req, HttpResponse& res, const ResolvedPath& rp) {
-    Site site = WaitForSite();
+    Site site = WaitForSite(IsSearchFile(rp.key));
     if (!site.files) return NoSiteYet(res, rp.key);
     const auto& files = *site.files;
     auto it = files.find(rp.key);
@@ -614,7 +646,8 @@ std::string DevServer::url() const {
 }
 
 Site DevServer::site() const {
-  std::lock_guard<std::mutex> lock(impl_->site_mutex);
+  std::unique_lock<std::mutex> lock(impl_->site_mutex);
+  impl_->site_cv.wait(lock, [&] { return !impl_->search_pending || impl_->stopping; });
   return impl_->current;
 }
 

@@ -36,7 +36,7 @@ struct Built {
   std::string warnings;
 };
 
-Built BuildOnce(const fs::path& dir, BuildCache* cache) {
+Built BuildOnce(const fs::path& dir, BuildCache* cache, bool defer = false, BuildReport* out_report = nullptr) {
   Built b;
   config::SiteConfig c;
   b.status = config::Load((dir / "dossier.yaml").string(), false, &c);
@@ -45,18 +45,24 @@ Built BuildOnce(const fs::path& dir, BuildCache* cache) {
   o.quiet = true;
   o.memory_site = &b.files;
   o.cache = cache;
+  o.defer_search_index = defer;
   BuildReport report;
   core::Diagnostics diags;
   b.status = Build(c, o, &report, &diags);
+  if (out_report != nullptr) {
+    *out_report = std::move(report);
+    report = BuildReport();
+  }
   diags.Sort();
   for (const auto& d : diags.items()) b.warnings += d.ToString() + "\n";
   return b;
 }
 
 // Builds with the long-lived cache and from nothing; both must agree.
-void CheckSame(const fs::path& dir, BuildCache* cache, const std::string& what) {
+// `cached`: the build with the cache, when the caller made it.
+void CheckSame(const fs::path& dir, BuildCache* cache, const std::string& what, Built* made = nullptr) {
   INFO("after: " << what);
-  Built cached = BuildOnce(dir, cache);
+  Built cached = made != nullptr ? std::move(*made) : BuildOnce(dir, cache);
   Built fresh = BuildOnce(dir, nullptr);
   REQUIRE(cached.status.ok());
   REQUIRE(fresh.status.ok());
@@ -194,6 +200,49 @@ void CheckSameOnDisk(const fs::path& dir, const std::string& what) {
   CHECK(fresh.size() > 40);
   CHECK(cached_report.search_bytes == fresh_report.search_bytes);
   CHECK(cached_report.search_gzip_bytes == fresh_report.search_gzip_bytes);
+}
+
+// serve publishes the pages first and makes the search index right after
+// (BuildOptions::defer_search_index): the deferred work must give the same
+// files as a build that does not defer, feed the cache like one, and be
+// left only when the index changed.
+TEST_CASE("pipeline: a deferred search index is the one a full build makes", "[pipeline][serve]") {
+  TempDir t;
+  const fs::path dir = t.path();
+  MakeProject(dir);
+  BuildCache cache;
+  const char* search_files[] = {"search-index.json", "search-store.json", "search-data.js"};
+  // Builds with deferral, checks that the pages are there without the search
+  // files, runs the deferred work, then compares with a full build.
+  auto deferred_build = [&](const std::string& what, bool index_changed) {
+    INFO("after: " << what);
+    BuildReport report;
+    Built b = BuildOnce(dir, &cache, true, &report);
+    REQUIRE(b.status.ok());
+    CHECK(b.files.count("index.html") == 1);
+    CHECK(static_cast<bool>(report.deferred_search) == index_changed);
+    if (report.deferred_search) {
+      for (const char* f : search_files) CHECK(b.files.count(f) == 0);
+      core::Diagnostics diags;
+      report.deferred_search(&b.files, &report, &diags);
+      CHECK(report.search_bytes == b.files.at("search-index.json").text().size() +
+                                       b.files.at("search-store.json").text().size());
+    }
+    for (const char* f : search_files) CHECK(b.files.count(f) == 1);
+    CheckSame(dir, &cache, what, &b);
+  };
+  deferred_build("the first build", true);
+  // The deferred work put the files into the cache: kept while nothing
+  // indexed changed.
+  deferred_build("nothing changed", false);
+  Append(dir / "seeds/politics-003.txt", "\nTony Blair and Gordon Brown met Michael Howard in London on Tuesday.\n");
+  deferred_build("a seed body edit", true);
+  // Related lists and entity counts move: many pages and the index.
+  fs::remove(dir / "seeds/tech-005.txt");
+  deferred_build("a seed deletion", true);
+  deferred_build("nothing changed again", false);
+  // Without deferral the same cache goes on as before.
+  CheckSame(dir, &cache, "a build that does not defer");
 }
 
 TEST_CASE("pipeline: dossier build with its cache on disk equals a build without it after every kind of edit",

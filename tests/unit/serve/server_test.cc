@@ -61,10 +61,11 @@ const std::string kSeed = "000_9b48b837f428a0fc.txt";
 struct Fixture {
   TempDir dir;
   std::unique_ptr<DevServer> server;
-  explicit Fixture(const std::string& base = "/", bool polling = false) {
+  explicit Fixture(const std::string& base = "/", bool polling = false, std::function<void()> before_search = {}) {
     MakeProject(dir.path());
     ServeOptions o = OptionsFor(dir.path(), base);
     o.force_polling = polling;
+    o.before_search = std::move(before_search);
     server = std::make_unique<DevServer>(o);
     dossier::core::Status st = server->Start();
     INFO(st.ToString());
@@ -326,6 +327,39 @@ TEST_CASE("serve: the event stream announces a rebuild after a seed changes", "[
   size_t builds = f.server->builds_finished();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   CHECK(f.server->builds_finished() == builds);
+}
+
+// The search index is made after the new pages are served (they reload at
+// once); a request for a search file in between waits for it, so a page of
+// the new epoch never gets the old index.
+TEST_CASE("serve: search files asked for right after a rebuild are the new build's", "[serve]") {
+  // The index of the test project takes a millisecond: hold it back so the
+  // requests below are made before it is there.
+  std::atomic<int> held{0};
+  Fixture f("/", false, [&] {
+    if (held++ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  });
+  EventReader reader(f.server->port(), "/__dossier/events",
+                     [](const std::string& t) { return t.find("event: epoch\ndata: 2\n") != std::string::npos; });
+  REQUIRE(reader.WaitFor("event: epoch\ndata: 1\n"));
+  const std::string word = "zorblax";  // the stemmer leaves it as it is
+  CHECK(f.Client().Get("/search-index.json")->body.find(word) == std::string::npos);
+  {
+    std::ofstream out(f.dir / "seeds" / kSeed, std::ios::app);
+    out << "\nThe minister called the plan " << word << " on Friday.\n";
+  }
+  REQUIRE(reader.WaitFor("event: epoch\ndata: 2\n"));
+  auto c = f.Client();
+  for (const char* path : {"/search-index.json", "/search-data.js", "/search-store.json"}) {
+    INFO(path);
+    auto r = c.Get(path);
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    if (std::string(path) != "/search-store.json") CHECK(r->body.find(word) != std::string::npos);
+    CHECK(r->body == f.server->site().files->at(path + 1).text());
+  }
+  CHECK(held == 2);  // the first build's index and the rebuild's
+  reader.Join();
 }
 
 TEST_CASE("serve: a hand edit to a briefing is rebuilt, the rebuild's own briefing writes are not", "[serve]") {
