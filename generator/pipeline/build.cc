@@ -356,7 +356,8 @@ Status Build(const config::SiteConfig& config, const BuildOptions& given, BuildR
   fs::remove_all(tmp, ec);
   RemoveStaleBuilds(out);
   SiteWriter writer(tmp, nullptr, fs::exists(out / ".dossier-site", ec) ? out : fs::path());
-  RenderInput in{&config, &options, &theme, &site_pages, &home_intro, &timer};
+  std::future<size_t> search_gzip;  // waited for by its destructor on every return
+  RenderInput in{&config, &options, &theme, &site_pages, &home_intro, &timer, &search_gzip};
   st = RenderSite(in, &writer, report, diagnostics);
   if (!st.ok()) {
     fs::remove_all(tmp, ec);
@@ -370,6 +371,11 @@ Status Build(const config::SiteConfig& config, const BuildOptions& given, BuildR
     return st;
   }
   timer.Lap("swap");
+  if (search_gzip.valid()) {
+    report->search_gzip_bytes = search_gzip.get();
+    if (cache != nullptr && cache->disk.on) cache->disk.search_gzip_bytes = report->search_gzip_bytes;
+    timer.Lap("search gzip size");
+  }
   if (on_disk) {
     saver.join();
     SavePageCache(options, *cache);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <future>
 #include <map>
 #include <mutex>
 #include <set>
@@ -152,6 +153,10 @@ struct RenderInput {
   std::vector<SitePage>* pages;
   const compose::Page* home_intro;
   Timer* timer;
+  // Site on disk: the gzip size of a search index made by this build, taken
+  // on a helper thread from the written files while the build goes on (the
+  // caller gets it before it reports or saves the cache).
+  std::future<size_t>* search_gzip = nullptr;
 };
 
 // Renders every HTML page, feeds, sitemap and the search index.

@@ -4,6 +4,7 @@
 // what each file must hold, on disk and in memory (serve), including terms
 // with '<' (escaped in the script only) and a backslash before "u003c".
 #include <catch2/catch.hpp>
+#include <libdeflate.h>
 
 #include <string>
 
@@ -102,4 +103,54 @@ TEST_CASE("pipeline: search-data.js holds exactly search-index.json ('<' escaped
 }
 
 }  // namespace
+}  // namespace dossier::pipeline
+
+namespace dossier::pipeline {
+namespace {
+
+// The reference: what `gzip -6` gives, by libdeflate at level 6 on the
+// whole buffer.
+size_t RefGzipSize(const std::string& data) {
+  libdeflate_compressor* c = libdeflate_alloc_compressor(6);
+  REQUIRE(c != nullptr);
+  std::string out(libdeflate_gzip_compress_bound(c, data.size()), '\0');
+  size_t n = libdeflate_gzip_compress(c, data.data(), data.size(), out.data(), out.size());
+  libdeflate_free_compressor(c);
+  return n;
+}
+
+}  // namespace
+
+// The build report's gzip size is taken from the written index on a helper
+// thread; the cache on disk keeps it for builds that keep the index.
+TEST_CASE("pipeline: the reported gzip size is that of the written search files (made or kept)",
+          "[pipeline][search]") {
+  TempDir dir;
+  MakeProject(dir.path());
+  config::SiteConfig c;
+  auto build = [&](const char* what) {
+    INFO(what);
+    BuildOptions o = Options(dir.path(), &c);
+    BuildReport report;
+    core::Diagnostics diags;
+    REQUIRE(Build(c, o, &report, &diags).ok());
+    const std::string index = ReadFileOrDie(dir / "site/search-index.json");
+    const std::string store = ReadFileOrDie(dir / "site/search-store.json");
+    CHECK(report.search_bytes == index.size() + store.size());
+    CHECK(report.search_gzip_bytes == RefGzipSize(index) + RefGzipSize(store));
+    CHECK(report.search_gzip_bytes > 0);
+  };
+  build("a first build");
+  test::WriteFileOrDie(dir / "content/about.md", "---\ntitle: About\n---\nA page the index shows.\n");
+  build("a page added: the index is made again");
+  test::WriteFileOrDie(dir / "seeds/markup.txt",
+                       test::ReadFileOrDie(dir / "seeds/markup.txt") + "\nOne more sentence about a<b.\n");
+  build("a seed edited");
+  // The same text written again: the build runs (the file's time moved),
+  // nothing indexed changed, so the index is kept and its gzip size comes
+  // from the cache on disk.
+  test::WriteFileOrDie(dir / "content/about.md", "---\ntitle: About\n---\nA page the index shows.\n");
+  build("a page rewritten with the same text (the index is kept)");
+}
+
 }  // namespace dossier::pipeline
