@@ -155,8 +155,8 @@ struct ServeOptions {
   LoadFunction load;
   std::function<void(const BuildEvent&)> on_build;   // report to the terminal
   std::function<void(const std::string&)> log;       // one line of news
-  // Tests: runs on the builder thread after the pages of a rebuild are
-  // served and before its search index is made.
+  // Tests: runs after the pages of a rebuild are served, on the thread
+  // that makes the search index, just before it does.
   std::function<void()> before_search;
 };
 

@@ -5,9 +5,13 @@
 #include <dirent.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -291,10 +295,15 @@ struct DevServer::Impl {
       // Open pages are reloading already; the search files follow (the
       // served site is a copy of the published one, plus those files), and
       // a request for one of them waits for this (WaitForSite).
-      if (o.before_search) o.before_search();
       auto search_start = Clock::now();
       auto with_search = std::make_shared<pipeline::MemorySite>(*files);
-      report.deferred_search(with_search.get(), &report, &ev.diagnostics);
+      // At a lower priority (nice 10, inherited by its helper threads), so
+      // that the browsers reloading the open pages come first.
+      std::thread([&] {
+        LowerThreadPriority();
+        if (o.before_search) o.before_search();
+        report.deferred_search(with_search.get(), &report, &ev.diagnostics);
+      }).join();
       ev.search_seconds = std::chrono::duration<double>(Clock::now() - search_start).count();
       {
         std::lock_guard<std::mutex> lock(site_mutex);
@@ -370,6 +379,16 @@ struct DevServer::Impl {
       Build(real, false);
       trim_due = true;
     }
+  }
+
+  // Nice +10 for the calling thread (Linux: nice is per thread); best effort.
+  static void LowerThreadPriority() {
+#ifdef __linux__
+    const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+    errno = 0;
+    const int now = getpriority(PRIO_PROCESS, tid);
+    if (errno == 0) setpriority(PRIO_PROCESS, tid, std::min(19, now + 10));
+#endif
   }
 
   static void TrimHeap() {
