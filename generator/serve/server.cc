@@ -291,6 +291,10 @@ struct DevServer::Impl {
     }
     site_cv.notify_all();
     news_cv.notify_all();
+    // After the swap (requests need not wait for it), at once: a briefing
+    // the user edits after this is seen as an edit, not as the build's own
+    // write (so not after the search index, which can take a while).
+    SnapshotBriefings();
     if (search_due) {
       // Open pages are reloading already; the search files follow (the
       // served site is a copy of the published one, plus those files), and
@@ -313,9 +317,6 @@ struct DevServer::Impl {
       site_cv.notify_all();
     }
     files.reset();
-    // After the swap (requests need not wait for it); before the next batch
-    // of changes is looked at, which happens on this thread.
-    SnapshotBriefings();
     if (o.on_build) o.on_build(ev);
     return ev;
   }
