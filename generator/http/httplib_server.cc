@@ -5,6 +5,8 @@
 // the tests, which link it in (SetHttpServerFactory).
 #include <httplib.h>
 
+#include <sys/socket.h>
+
 #include <memory>
 #include <string>
 
@@ -38,19 +40,36 @@ class HttplibServer final : public HttpServer {
       Answer(req, res);
       return httplib::Server::HandlerResponse::Handled;
     });
+    // The listening socket, to raise its backlog after httplib listens.
+    http_.set_socket_options([this](socket_t sock) {
+      httplib::default_socket_options(sock);
+      listen_socket_ = sock;
+    });
   }
 
   int Bind(const std::string& host, int port) override {
+    listen_socket_ = INVALID_SOCKET;
+    int bound = -1;
     if (port == 0) {
       int p = http_.bind_to_any_port(host);
-      return p > 0 ? p : -1;
+      bound = p > 0 ? p : -1;
+    } else {
+      bound = http_.bind_to_port(host, port) ? port : -1;
     }
-    return http_.bind_to_port(host, port) ? port : -1;
+    // Debian's libcpp-httplib listens with a backlog of 5: 64 connections
+    // opened at once (a load test, a browser restoring many tabs) overflow
+    // it, the dropped SYNs are sent again after 1 s and some requests time
+    // out. listen() again on the same socket only raises the backlog (the
+    // kernel caps it at somaxconn); best effort.
+    if (bound > 0 && listen_socket_ != INVALID_SOCKET) ::listen(listen_socket_, kListenBacklog);
+    return bound;
   }
   bool Listen() override { return http_.listen_after_bind(); }
   void Stop() override { http_.stop(); }
 
  private:
+  static constexpr int kListenBacklog = 256;  // > serve's workers + event streams
+  socket_t listen_socket_ = INVALID_SOCKET;
   void Answer(const httplib::Request& req, httplib::Response& res) {
     HttpRequest r;
     r.method = req.method;

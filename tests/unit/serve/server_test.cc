@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -18,6 +19,7 @@
 #include <mutex>
 #include <thread>
 
+#include "serve/http.h"
 #include "serve_test_util.h"
 
 using namespace dossier::serve;
@@ -611,4 +613,48 @@ TEST_CASE("serve: a finished write rebuilds after the short quiet spell, one in 
   out << " written, now done.\n";
   out.close();  // settled now: built soon after
   CHECK(server.WaitForBuilds(builds + 1, std::chrono::seconds(3)));
+}
+
+// Debian's cpp-httplib listens with a backlog of 5; the listener raises it,
+// so that many connections opened at once (a load test: wrk -c64 timed out
+// on some of them, waiting for SYNs sent again after 1 s) are all queued.
+// Before anything accepts, the kernel completes as many connections as the
+// backlog holds.
+TEST_CASE("serve: the HTTP listener queues 64 connections opened at once", "[serve]") {
+  using dossier::serve::HttpRequest;
+  using dossier::serve::HttpResponse;
+  std::string error;
+  auto server = dossier::serve::NewHttpServer({}, [](const HttpRequest&, HttpResponse& res) { res.status = 204; },
+                                              &error);
+  INFO(error);
+  REQUIRE(server);
+  const int port = server->Bind("127.0.0.1", 0);
+  REQUIRE(port > 0);
+  // Nothing accepts yet (Listen() is not called): connections only queue.
+  std::vector<int> socks;
+  for (int i = 0; i < 64; ++i) {
+    int s = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    REQUIRE(s >= 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a);  // EINPROGRESS
+    socks.push_back(s);
+  }
+  // Each connection is complete (writable, no error) once the kernel
+  // queued it; one whose SYN was dropped is still pending after 300 ms.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  int connected = 0;
+  for (int s : socks) {
+    pollfd p{s, POLLOUT, 0};
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (::poll(&p, 1, 0) == 1 && (p.revents & POLLOUT) && ::getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
+        err == 0)
+      ++connected;
+    ::close(s);
+  }
+  CHECK(connected == 64);
+  server->Stop();
 }
