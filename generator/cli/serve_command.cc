@@ -83,8 +83,8 @@ void PrintBuild(const serve::BuildEvent& ev, bool quiet, bool timings) {
     return;
   }
   if (quiet) return;
+  const std::string search = ev.search_seconds > 0 ? ", search index " + Seconds(ev.search_seconds) + " after" : "";
   if (ev.initial) {
-    std::string search = ev.search_seconds > 0 ? ", search index " + Seconds(ev.search_seconds) + " after" : "";
     std::fprintf(stderr, "built %zu pages in memory in %.2f s (pipeline %.2f s)%s; %zu warning(s)\n", ev.pages,
                  ev.seconds, ev.pipeline_seconds, search.c_str(), diags.WarningCount());
     if (timings)
@@ -94,7 +94,6 @@ void PrintBuild(const serve::BuildEvent& ev, bool quiet, bool timings) {
   std::string kinds;
   for (auto k : ev.kinds) kinds += std::string(kinds.empty() ? "" : "+") + serve::ChangeKindName(k);
   std::string more = ev.changes > 1 ? " and " + std::to_string(ev.changes - 1) + " more" : "";
-  std::string search = ev.search_seconds > 0 ? ", search index " + Seconds(ev.search_seconds) + " after" : "";
   std::fprintf(stderr, "%s change (%s%s): rebuilt %zu pages in %.2f s (pipeline %.2f s)%s, epoch %llu\n",
                kinds.c_str(), ev.first_change.c_str(), more.c_str(), ev.pages, ev.seconds, ev.pipeline_seconds,
                search.c_str(), static_cast<unsigned long long>(ev.epoch));

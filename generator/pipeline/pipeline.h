@@ -29,6 +29,10 @@ struct SiteFile {
 };
 using MemorySite = std::map<std::string, SiteFile>;  // site path -> file
 
+// The site paths of the search files: the lunr index, the store and the
+// offline script (see BuildOptions::defer_search_index).
+inline constexpr const char* kSearchFiles[] = {"search-index.json", "search-store.json", "search-data.js"};
+
 // What a long-running caller (serve) keeps between builds so that a rebuild
 // redoes only the work whose inputs changed: seeds are re-read only when
 // their size or time changed, unchanged articles are not analysed again,

@@ -11,10 +11,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <cstdio>
+#include <iterator>
 #include <mutex>
 #include <thread>
 
@@ -418,7 +419,8 @@ struct DevServer::Impl {
   }
 
   static bool IsSearchFile(const std::string& key) {
-    return key == "search-index.json" || key == "search-store.json" || key == "search-data.js";
+    return std::find(std::begin(pipeline::kSearchFiles), std::end(pipeline::kSearchFiles), key) !=
+           std::end(pipeline::kSearchFiles);
   }
 
   static void Text(HttpResponse& res, int status, const std::string& body) {
