@@ -6,6 +6,7 @@
 #include <set>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "compose/compose_internal.h"
 
@@ -180,34 +181,51 @@ std::string LongDate(const std::string& iso) {
 
 std::map<std::string, EntityRef> BuildEntityDirectory(const std::vector<analyse::ArticleAnalysis>& analyses,
                                                       int min_mentions) {
-  std::map<std::string, std::map<std::string, int>> kinds;  // name -> kind -> articles
-  std::map<std::string, int> counts;
+  // Every mention (name, kind, count) as views, sorted by name then kind:
+  // each name's mentions are then one run, its kinds sub-runs in order.
+  struct Mention {
+    std::string_view name, kind;
+    int count;
+  };
+  std::vector<Mention> all;
+  size_t total = 0;
+  for (const auto& a : analyses) total += a.entities.size();
+  all.reserve(total);
   for (const auto& a : analyses)
-    for (const auto& e : a.entities) {
-      kinds[e.name][e.kind] += 1;
-      counts[e.name] += e.count;
-    }
+    for (const auto& e : a.entities) all.push_back({e.name, e.kind, e.count});
+  std::sort(all.begin(), all.end(), [](const Mention& x, const Mention& y) {
+    int c = x.name.compare(y.name);
+    return c != 0 ? c < 0 : x.kind < y.kind;
+  });
   std::map<std::string, EntityRef> dir;
-  std::set<std::string> used;
-  for (const auto& [name, by_kind] : kinds) {
+  std::unordered_set<std::string> used;  // slugs handed out (in name order)
+  for (size_t i = 0; i < all.size();) {
     EntityRef r;
-    r.name = name;
+    r.name = std::string(all[i].name);
+    // The kind the most mentions agree on (the first in kind order on a tie).
     int best = -1;
-    for (const auto& [k, n] : by_kind)
-      if (n > best) {
-        best = n;
-        r.kind = k;
+    size_t j = i;
+    while (j < all.size() && all[j].name == all[i].name) {
+      size_t k = j;
+      while (k < all.size() && all[k].name == all[i].name && all[k].kind == all[j].kind) {
+        r.count += all[k].count;
+        ++k;
       }
-    r.count = counts[name];
-    if (r.count < min_mentions) {
-      dir[name] = r;
-      continue;
+      if (static_cast<int>(k - j) > best) {
+        best = static_cast<int>(k - j);
+        r.kind = std::string(all[j].kind);
+      }
+      j = k;
     }
-    std::string base = core::Slugify(name, 60), slug = base;
-    for (int n = 2; used.count(slug); ++n) slug = base + "-" + std::to_string(n);
-    used.insert(slug);
-    r.slug = slug;
-    dir[name] = r;
+    i = j;
+    if (r.count >= min_mentions) {
+      std::string base = core::Slugify(r.name, 60), slug = base;
+      for (int n = 2; used.count(slug); ++n) slug = base + "-" + std::to_string(n);
+      used.insert(slug);
+      r.slug = std::move(slug);
+    }
+    std::string key = r.name;
+    dir.emplace_hint(dir.end(), std::move(key), std::move(r));
   }
   return dir;
 }
