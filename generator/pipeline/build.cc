@@ -321,13 +321,16 @@ Status Build(const config::SiteConfig& config, const BuildOptions& given, BuildR
   if (!st.ok()) return st;
   if (cache != nullptr) cache->composed.swap(cache->next_composed);
   // The pages now carry what rendering needs; free the rest early.
-  std::vector<ingest::Article>().swap(articles);
-  std::vector<analyse::ArticleAnalysis>().swap(analyses);
+  Discard(options.garbage, articles);
+  Discard(options.garbage, analyses);
   timer.Lap("compose");
   std::map<std::string, compose::Page> current;
   st = WriteBriefings(options.content_dir, &pages, options.force, report, diagnostics, &current,
                       cache ? &compose_keys : nullptr, cache);
   if (!st.ok()) return st;
+  Discard(options.garbage, pages);
+  Discard(options.garbage, ctx.entities);
+  Discard(options.garbage, ctx.articles);
   timer.Lap("write briefings");
   if (!options.write_site) return Status::Ok();
 
@@ -346,6 +349,7 @@ Status Build(const config::SiteConfig& config, const BuildOptions& given, BuildR
     SiteWriter memory("/site", options.memory_site);
     RenderInput in{&config, &options, &theme, &site_pages, &home_intro, &timer};
     st = RenderSite(in, &memory, report, diagnostics);
+    Discard(options.garbage, site_pages);
     timer.Lap("finish");  // the cache's render maps swapped, what is gone freed (no manifest in memory)
     return st;
   }

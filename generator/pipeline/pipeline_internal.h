@@ -62,11 +62,12 @@ struct BuildCache::Impl {
     next_rendered.clear();
     next_bodies.clear();
   }
-  void EndRender() {
+  // The maps of the previous build go to `garbage` (serve) or are freed.
+  void EndRender(Garbage* garbage) {
     rendered.swap(next_rendered);
     bodies.swap(next_bodies);
-    next_rendered.clear();
-    next_bodies.clear();
+    Discard(garbage, next_rendered);
+    Discard(garbage, next_bodies);
   }
 };
 

@@ -122,7 +122,7 @@ class SiteBuilder {
     if (!(st = writer_->Write(".nojekyll", "")).ok()) return st;
     report_->pages = pages_written_;
     st = writer_->Finish();
-    if (st.ok() && cache_ != nullptr) cache_->EndRender();
+    if (st.ok() && cache_ != nullptr) cache_->EndRender(in_.options->garbage);
     return st;
   }
 

@@ -246,6 +246,9 @@ struct DevServer::Impl {
     }
     auto files = std::make_shared<pipeline::MemorySite>();
     pipeline::BuildReport report;
+    // What the build is done with, and the site it replaces, are freed
+    // once the new pages are out (and the search files, when they follow).
+    pipeline::Garbage garbage;
     if (!initial && ev.kinds.count(ChangeKind::kConfig)) ev.status = Load();
     if (ev.status.ok()) {
       // Incremental: the BuildCache keeps what unchanged inputs gave (seeds
@@ -266,6 +269,7 @@ struct DevServer::Impl {
       // The pages are served as soon as they are made; the search index, when
       // it has to be made again, right after (see below).
       opts.defer_search_index = true;
+      opts.garbage = &garbage;
       ev.status = pipeline::Build(config, opts, &report, &ev.diagnostics);
       ev.pages = report.pages;
       for (const auto& [stage, seconds] : report.timings) ev.pipeline_seconds += seconds;
@@ -277,6 +281,7 @@ struct DevServer::Impl {
       std::lock_guard<std::mutex> lock(site_mutex);
       building = false;
       if (ev.status.ok()) {
+        garbage.push_back(std::move(current.files));
         current.files = files;
         current.epoch = next_epoch;
         search_pending = search_due;
@@ -312,12 +317,14 @@ struct DevServer::Impl {
       ev.search_seconds = std::chrono::duration<double>(Clock::now() - search_start).count();
       {
         std::lock_guard<std::mutex> lock(site_mutex);
+        garbage.push_back(std::move(current.files));
         current.files = std::move(with_search);
         search_pending = false;
       }
       site_cv.notify_all();
     }
     files.reset();
+    garbage.clear();
     if (o.on_build) o.on_build(ev);
     return ev;
   }

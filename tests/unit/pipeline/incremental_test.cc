@@ -36,7 +36,8 @@ struct Built {
   std::string warnings;
 };
 
-Built BuildOnce(const fs::path& dir, BuildCache* cache, bool defer = false, BuildReport* out_report = nullptr) {
+Built BuildOnce(const fs::path& dir, BuildCache* cache, bool defer = false, BuildReport* out_report = nullptr,
+                Garbage* garbage = nullptr) {
   Built b;
   config::SiteConfig c;
   b.status = config::Load((dir / "dossier.yaml").string(), false, &c);
@@ -46,6 +47,7 @@ Built BuildOnce(const fs::path& dir, BuildCache* cache, bool defer = false, Buil
   o.memory_site = &b.files;
   o.cache = cache;
   o.defer_search_index = defer;
+  o.garbage = garbage;
   BuildReport report;
   core::Diagnostics diags;
   b.status = Build(c, o, &report, &diags);
@@ -205,7 +207,10 @@ void CheckSameOnDisk(const fs::path& dir, const std::string& what) {
 // serve publishes the pages first and makes the search index right after
 // (BuildOptions::defer_search_index): the deferred work must give the same
 // files as a build that does not defer, feed the cache like one, and be
-// left only when the index changed.
+// left only when the index changed. serve also takes what the build is done
+// with (BuildOptions::garbage) and frees it after publishing: neither the
+// pages nor the deferred work may still use it (freed here before both are
+// checked; the sanitizer build catches a use after free).
 TEST_CASE("pipeline: a deferred search index is the one a full build makes", "[pipeline][serve]") {
   TempDir t;
   const fs::path dir = t.path();
@@ -217,8 +222,12 @@ TEST_CASE("pipeline: a deferred search index is the one a full build makes", "[p
   auto deferred_build = [&](const std::string& what, bool index_changed) {
     INFO("after: " << what);
     BuildReport report;
-    Built b = BuildOnce(dir, &cache, true, &report);
+    Garbage garbage;
+    Built b = BuildOnce(dir, &cache, true, &report, &garbage);
     REQUIRE(b.status.ok());
+    // Articles, analyses, composed pages and the previous render maps.
+    CHECK(garbage.size() >= 6);
+    garbage.clear();
     CHECK(b.files.count("index.html") == 1);
     CHECK(static_cast<bool>(report.deferred_search) == index_changed);
     if (report.deferred_search) {
