@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 
 #include "markdown/markdown.h"
@@ -23,7 +24,6 @@ struct EntityInfo {
   std::string name, kind, slug;
   int count = 0;
   std::vector<size_t> pages;                // indices into pages, sorted
-  std::unordered_map<std::string, int> co_mentions;  // other entity slug -> briefings shared (order: see EntityPage)
 };
 
 struct KindInfo {
@@ -424,21 +424,24 @@ class SiteBuilder {
       base_key_ = BaseKey();
       keys_.resize(pages_.size());
       card_keys_.resize(pages_.size());
-      for (size_t i = 0; i < pages_.size(); ++i) {
+      (void)ParallelFor(pages_.size(), cfg_.threads, [&](size_t i) {
         keys_[i] = PageKey(pages_[i]);
         card_keys_[i] = CardKey(pages_[i]);
-      }
+        return Status::Ok();
+      });
     }
   }
 
   uint64_t KeyOf(size_t i) const { return cache_ ? keys_[i] : 0; }
 
   void CollectEntities() {
+    page_slugs_.resize(pages_.size());
     for (size_t i : briefings_) {
       const auto& p = pages_[i].page;
-      std::set<std::string> seen;
+      std::vector<std::string_view>& seen = page_slugs_[i];
       for (const auto& e : p.entities) {
-        if (e.slug.empty() || !seen.insert(e.slug).second) continue;
+        if (e.slug.empty() || std::find(seen.begin(), seen.end(), e.slug) != seen.end()) continue;
+        seen.push_back(e.slug);
         auto& info = entities_[e.slug];
         if (info.slug.empty()) {
           info.slug = e.slug;
@@ -447,11 +450,6 @@ class SiteBuilder {
         }
         info.count += e.count;
         info.pages.push_back(i);
-      }
-      for (const auto& a : seen) {
-        auto& co = entities_[a].co_mentions;
-        for (const auto& b : seen)
-          if (a != b) co[b] += 1;
       }
     }
   }
@@ -550,10 +548,18 @@ class SiteBuilder {
 
   Status EntityPage(const EntityInfo& e) {
     std::string out = "entities/" + e.slug + ".html";
+    // The entities named most often in the same briefings (ties by slug).
+    std::unordered_map<std::string_view, int> shared;  // other entity slug -> briefings shared
+    for (size_t i : e.pages)
+      for (std::string_view b : page_slugs_[i])
+        if (b != e.slug) shared[b] += 1;
+    std::vector<std::pair<int, std::string_view>> top;
+    top.reserve(shared.size());
+    for (const auto& [slug, n] : shared) top.emplace_back(-n, slug);
+    const size_t keep = std::min<size_t>(top.size(), 12);
+    std::partial_sort(top.begin(), top.begin() + keep, top.end());
     std::vector<std::pair<int, std::string>> co;
-    for (const auto& [slug, n] : e.co_mentions) co.emplace_back(-n, slug);
-    std::sort(co.begin(), co.end());
-    if (co.size() > 12) co.resize(12);
+    for (size_t k = 0; k < keep; ++k) co.emplace_back(top[k].first, top[k].second);
     core::Fingerprint key;
     if (cache_ != nullptr) {
       key.Add(e.name).Add(e.kind).Add(e.slug).Add(e.count).Add(static_cast<uint64_t>(e.pages.size()));
@@ -788,6 +794,7 @@ class SiteBuilder {
   std::vector<size_t> briefings_;  // newest first
   std::map<std::string, size_t> by_slug_;
   std::map<std::string, EntityInfo> entities_;  // by slug
+  std::vector<std::vector<std::string_view>> page_slugs_;  // per briefing: its entity pages' slugs, once each
   std::vector<const SitePage*> menu_pages_;
   std::atomic<size_t> pages_written_{0};
   size_t total_pages_ = 0;

@@ -9,6 +9,8 @@
 
 #include <fstream>
 #include <map>
+#include <regex>
+#include <set>
 #include <sstream>
 
 #include "config/config.h"
@@ -316,6 +318,67 @@ TEST_CASE("pipeline: dossier build with its cache on disk equals a build without
   CheckSameOnDisk(dir, "a partial edit");
   WriteFileOrDie(dir / "dossier.yaml", "title: Night desk\nbase_url: https://example.org/desk/\nentities:\n  min_mentions: 1\n");
   CheckSameOnDisk(dir, "a config edit");
+}
+
+}  // namespace
+}  // namespace dossier::pipeline
+
+namespace dossier::pipeline {
+namespace {
+
+// An entity page's "Often mentioned with" list: the entities named in the
+// most of the same briefings (the count shown), most first, ties by slug,
+// at most 12. Checked on every entity page against the briefings' own
+// entity lists (their front matter in content/briefings/).
+TEST_CASE("pipeline: an entity page lists the entities named in the most of the same briefings", "[pipeline]") {
+  TempDir t;
+  const fs::path dir = t.path();
+  MakeProject(dir);
+  Built b = BuildOnce(dir, nullptr);
+  REQUIRE(b.status.ok());
+  // Briefing -> its entity slugs (entities with a page), from the front matter.
+  std::vector<std::set<std::string>> briefings;
+  const std::regex entity_line(R"re(^ +- \{name: .*, slug: "([^"]+)", count: \d+\}$)re");
+  for (const auto& e : fs::directory_iterator(dir / "content/briefings")) {
+    std::istringstream in(ReadFileOrDie(e.path()));
+    std::set<std::string> slugs;
+    std::string line;
+    std::smatch m;
+    while (std::getline(in, line))
+      if (std::regex_match(line, m, entity_line)) slugs.insert(m[1]);
+    briefings.push_back(slugs);
+  }
+  REQUIRE(briefings.size() == 15);
+  const std::regex co_item(R"re(<li><a href="([^"]+)\.html">[^<]*</a> <span class="count">(\d+)<)re");
+  size_t pages = 0, with_list = 0;
+  for (const auto& [path, file] : b.files) {
+    if (path.rfind("entities/", 0) != 0 || path.find('/', 9) != std::string::npos) continue;
+    const std::string slug = path.substr(9, path.size() - 9 - 5);
+    ++pages;
+    INFO("page: " << path);
+    std::map<std::string, int> shared;
+    for (const auto& s : briefings)
+      if (s.count(slug))
+        for (const auto& other : s)
+          if (other != slug) shared[other] += 1;
+    std::vector<std::pair<int, std::string>> want;
+    for (const auto& [other, n] : shared) want.emplace_back(-n, other);
+    std::sort(want.begin(), want.end());
+    if (want.size() > 12) want.resize(12);
+    const std::string& html = file.text();
+    size_t aside = html.find("id=\"co-heading\"");
+    REQUIRE(aside != std::string::npos);
+    std::string list = html.substr(aside, html.find("</aside>", aside) - aside);
+    std::vector<std::pair<int, std::string>> got;
+    for (std::sregex_iterator it(list.begin(), list.end(), co_item), end; it != end; ++it) {
+      std::string href = (*it)[1];
+      got.emplace_back(-std::stoi((*it)[2]), href.substr(href.rfind('/') + 1));
+    }
+    CHECK(got == want);
+    with_list += !got.empty();
+  }
+  CHECK(pages > 20);
+  CHECK(with_list > pages / 2);
 }
 
 }  // namespace
