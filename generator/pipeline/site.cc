@@ -24,6 +24,7 @@ struct EntityInfo {
   std::string name, kind, slug;
   int count = 0;
   std::vector<size_t> pages;                // indices into pages, sorted
+  int index = 0;                            // position in slug order
 };
 
 struct KindInfo {
@@ -435,14 +436,16 @@ class SiteBuilder {
   uint64_t KeyOf(size_t i) const { return cache_ ? keys_[i] : 0; }
 
   void CollectEntities() {
-    page_slugs_.resize(pages_.size());
+    page_entities_.resize(pages_.size());
     for (size_t i : briefings_) {
       const auto& p = pages_[i].page;
-      std::vector<std::string_view>& seen = page_slugs_[i];
+      std::vector<const EntityInfo*>& seen = page_entities_[i];
       for (const auto& e : p.entities) {
-        if (e.slug.empty() || std::find(seen.begin(), seen.end(), e.slug) != seen.end()) continue;
-        seen.push_back(e.slug);
+        if (e.slug.empty() ||
+            std::any_of(seen.begin(), seen.end(), [&](const EntityInfo* x) { return x->slug == e.slug; }))
+          continue;
         auto& info = entities_[e.slug];
+        seen.push_back(&info);
         if (info.slug.empty()) {
           info.slug = e.slug;
           info.name = e.name;
@@ -451,6 +454,10 @@ class SiteBuilder {
         info.count += e.count;
         info.pages.push_back(i);
       }
+    }
+    for (auto& [slug, info] : entities_) {
+      info.index = static_cast<int>(entity_list_.size());
+      entity_list_.push_back(&info);
     }
   }
 
@@ -549,27 +556,33 @@ class SiteBuilder {
   Status EntityPage(const EntityInfo& e) {
     std::string out = "entities/" + e.slug + ".html";
     // The entities named most often in the same briefings (ties by slug).
-    std::unordered_map<std::string_view, int> shared;  // other entity slug -> briefings shared
+    // Counted by entity index (slug order, so ties by index are ties by slug).
+    thread_local std::vector<int> shared;  // entity index -> briefings shared
+    thread_local std::vector<std::pair<int, int>> top;  // (-shared, index)
+    if (shared.size() < entities_.size()) shared.assign(entities_.size(), 0);
+    top.clear();
     for (size_t i : e.pages)
-      for (std::string_view b : page_slugs_[i])
-        if (b != e.slug) shared[b] += 1;
-    std::vector<std::pair<int, std::string_view>> top;
-    top.reserve(shared.size());
-    for (const auto& [slug, n] : shared) top.emplace_back(-n, slug);
+      for (const EntityInfo* o : page_entities_[i])
+        if (o != &e && shared[o->index]++ == 0) top.emplace_back(0, o->index);
+    for (auto& [n, k] : top) {
+      n = -shared[k];
+      shared[k] = 0;
+    }
     const size_t keep = std::min<size_t>(top.size(), 12);
     std::partial_sort(top.begin(), top.begin() + keep, top.end());
-    std::vector<std::pair<int, std::string>> co;
-    for (size_t k = 0; k < keep; ++k) co.emplace_back(top[k].first, top[k].second);
+    std::vector<std::pair<int, const EntityInfo*>> co;
+    for (size_t k = 0; k < keep; ++k) co.emplace_back(top[k].first, entity_list_[top[k].second]);
     core::Fingerprint key;
     if (cache_ != nullptr) {
       key.Add(e.name).Add(e.kind).Add(e.slug).Add(e.count).Add(static_cast<uint64_t>(e.pages.size()));
       for (size_t i : e.pages) key.Add(card_keys_[i]);
-      for (const auto& [n, slug] : co) key.Add(n).Add(slug).Add(entities_.at(slug).name);
+      for (const auto& [n, other] : co) key.Add(n).Add(other->slug).Add(other->name);
     }
     return EmitKeyed("entity", out, key.value(), [&] { return EntityView(e, out, co); });
   }
 
-  Value EntityView(const EntityInfo& e, const std::string& out, const std::vector<std::pair<int, std::string>>& co) {
+  Value EntityView(const EntityInfo& e, const std::string& out,
+                   const std::vector<std::pair<int, const EntityInfo*>>& co) {
     std::string root = RootPrefix(out);
     const KindInfo& k = Kind(e.kind);
     Value v = Base(out, e.name, "entity");
@@ -592,8 +605,8 @@ class SiteBuilder {
     v.Set("undated", un);
     v.Set("has_undated", !undated.empty());
     Value cv = Value::List();
-    for (const auto& [n, slug] : co) {
-      const auto& other = entities_.at(slug);
+    for (const auto& [n, other_ptr] : co) {
+      const EntityInfo& other = *other_ptr;
       Value x = Value::Object();
       x.Set("name", other.name);
       x.Set("url", root + "entities/" + other.slug + ".html");
@@ -794,7 +807,8 @@ class SiteBuilder {
   std::vector<size_t> briefings_;  // newest first
   std::map<std::string, size_t> by_slug_;
   std::map<std::string, EntityInfo> entities_;  // by slug
-  std::vector<std::vector<std::string_view>> page_slugs_;  // per briefing: its entity pages' slugs, once each
+  std::vector<std::vector<const EntityInfo*>> page_entities_;  // per briefing: its entity pages, once each
+  std::vector<const EntityInfo*> entity_list_;                 // entities_ in slug order
   std::vector<const SitePage*> menu_pages_;
   std::atomic<size_t> pages_written_{0};
   size_t total_pages_ = 0;
