@@ -139,7 +139,6 @@ core::Status LoadArticles(const fs::path& seeds_dir, const IngestOptions& option
     }
     const fs::path& p = it->path();
     std::string name = p.filename().string();
-    std::string rel = core::GenericString(p.lexically_relative(seeds_dir));
     if (!name.empty() && name[0] == '.') {
       if (it->is_directory(ec)) it.disable_recursion_pending();
       continue;
@@ -156,8 +155,11 @@ core::Status LoadArticles(const fs::path& seeds_dir, const IngestOptions& option
         continue;
       }
     }
-    if (!fs::is_regular_file(p, ec) || !IsArticleFile(p)) continue;
-    files.emplace_back(rel, p);
+    // The entry's own type (from the directory listing, no stat) unless it
+    // is a link, whose target was checked above.
+    const bool regular = it->is_symlink(ec) ? fs::is_regular_file(p, ec) : it->is_regular_file(ec);
+    if (!regular || !IsArticleFile(p)) continue;
+    files.emplace_back(core::GenericString(p.lexically_relative(seeds_dir)), p);
   }
   std::sort(files.begin(), files.end());
   std::map<std::string, std::string> id_owner;
