@@ -342,7 +342,7 @@ std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& d
     ParallelFor(n, threads, [&](int d) {
       for (auto& [score, e] : final_lists[d]) {
         score -= tu.hub_penalty * hub[e];
-        if (tu.snn > 0) {
+        if (tu.snn != 0) {
           std::vector<int> both;
           std::set_intersection(knn[d].begin(), knn[d].end(), knn[e].begin(), knn[e].end(),
                                 std::back_inserter(both));

@@ -143,7 +143,8 @@ core::Status LoadArticles(const fs::path& seeds_dir, const IngestOptions& option
       if (it->is_directory(ec)) it.disable_recursion_pending();
       continue;
     }
-    if (it->is_symlink(ec)) {
+    const bool link = it->is_symlink(ec);
+    if (link) {
       fs::path target = fs::canonical(p, ec);
       if (ec || !core::IsInside(target, root)) {
         diagnostics->Warn({core::GenericString(p)}, "skipped: symbolic link points outside the seeds folder");
@@ -157,7 +158,7 @@ core::Status LoadArticles(const fs::path& seeds_dir, const IngestOptions& option
     }
     // The entry's own type (from the directory listing, no stat) unless it
     // is a link, whose target was checked above.
-    const bool regular = it->is_symlink(ec) ? fs::is_regular_file(p, ec) : it->is_regular_file(ec);
+    const bool regular = link ? fs::is_regular_file(p, ec) : it->is_regular_file(ec);
     if (!regular || !IsArticleFile(p)) continue;
     files.emplace_back(core::GenericString(p.lexically_relative(seeds_dir)), p);
   }
