@@ -9,7 +9,6 @@
 #include <map>
 #include <set>
 #include <string_view>
-#include <unordered_map>
 
 #include "markdown/markdown.h"
 #include "pipeline/pipeline_internal.h"
@@ -555,8 +554,8 @@ class SiteBuilder {
 
   Status EntityPage(const EntityInfo& e) {
     std::string out = "entities/" + e.slug + ".html";
-    // The entities named most often in the same briefings (ties by slug).
-    // Counted by entity index (slug order, so ties by index are ties by slug).
+    // The entities named in the most of the same briefings, counted by
+    // entity index (slug order, so ties by index are ties by slug).
     thread_local std::vector<int> shared;  // entity index -> briefings shared
     thread_local std::vector<std::pair<int, int>> top;  // (-shared, index)
     if (shared.size() < entities_.size()) shared.assign(entities_.size(), 0);

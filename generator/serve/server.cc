@@ -317,8 +317,7 @@ struct DevServer::Impl {
       ev.search_seconds = std::chrono::duration<double>(Clock::now() - search_start).count();
       {
         std::lock_guard<std::mutex> lock(site_mutex);
-        garbage.push_back(std::move(current.files));
-        current.files = std::move(with_search);
+        current.files = std::move(with_search);  // the pages-only site is still `files`
         search_pending = false;
       }
       site_cv.notify_all();
