@@ -357,7 +357,9 @@ void PrepareBlock(const std::vector<Document>& docs, const std::vector<size_t>& 
 
 class Builder {
  public:
-  explicit Builder(const IndexSpec& spec) : spec_(spec) {}
+  // Without `threads`, every step runs on the calling thread (the same
+  // bytes; for tests).
+  explicit Builder(const IndexSpec& spec, bool threads = true) : spec_(spec), threads_(threads) {}
 
   // Builds the index; with a sink, the text goes to the sink (and "" is
   // returned; *sink_ok tells whether every call succeeded), else it is
@@ -386,6 +388,7 @@ class Builder {
                              std::string* out);
 
   const IndexSpec& spec_;
+  const bool threads_;
 
   // Fields in lunr's order (Object.keys(builder._fields)).
   struct EffField {
@@ -681,7 +684,7 @@ std::string Builder::Build(const std::vector<Document>& docs, const IndexSink* s
   size_t prepared = 0, consumed = 0;
   bool stop = false;
   std::thread helper;
-  if (nblocks >= 2) {
+  if (threads_ && nblocks >= 2) {
     try {
       helper = std::thread([&] {
         std::u16string lower;
@@ -841,7 +844,7 @@ std::string Builder::Serialise(const IndexSink* sink, bool* sink_ok) {
   head.Put("],\"fieldVectors\":[");
   auto write_vectors = [&] { WriteFieldVectors(avg, idf, ref_body, field_body, &head); };
   std::thread helper;
-  if (R * F >= 256) {
+  if (threads_ && R * F >= 256) {
     try {
       helper = std::thread(write_vectors);
     } catch (...) {  // no thread: written below
@@ -1064,6 +1067,15 @@ bool WriteLunrIndex(const IndexSpec& spec, std::vector<Document>&& docs, const I
   b.Build(docs, &sink, &ok, &docs);
   return ok;
 }
+
+namespace internal {
+
+std::string BuildLunrIndexOnOneThread(const IndexSpec& spec, const std::vector<Document>& docs) {
+  Builder b(spec, /*threads=*/false);
+  return b.Build(docs);
+}
+
+}  // namespace internal
 
 std::string LunrStem(const std::string& token) {
   return internal::Utf16ToUtf8(internal::Stem(internal::Utf8ToUtf16(token)));

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "search/search.h"
+
 namespace dossier::search::internal {
 
 // ---- Text (text.cc) --------------------------------------------------------
@@ -92,5 +94,11 @@ const std::vector<std::string>& StopWords();
 
 // lunr.stemmer (its regex Porter variant), on UTF-16 code units.
 std::u16string Stem(std::u16string_view word);
+
+// ---- Index (index.cc) -----------------------------------------------------
+
+// BuildLunrIndex with every step on the calling thread: the same bytes (a
+// test compares the two on a corpus large enough for the threaded path).
+std::string BuildLunrIndexOnOneThread(const IndexSpec& spec, const std::vector<Document>& docs);
 
 }  // namespace dossier::search::internal

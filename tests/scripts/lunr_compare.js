@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // lunr_compare.js --lunr LUNR_JS --tool LUNR_INDEX_BIN DOCS_JSON...
+// lunr_compare.js --lunr LUNR_JS --reference DOCS_JSON > INDEX_JSON
 //
 // For each DOCS_JSON: builds the index with real lunr (lunr() = default
 // pipelines, as the dossier site's browser side expects), runs
@@ -8,22 +9,26 @@
 // compares the two: bytes, structure (fields, fieldVectors, invertedIndex),
 // and search results (refs and scores) of a set of queries run on both
 // indexes after lunr.Index.load. Exit 0 if all match, 1 otherwise, 77 (CTest
-// skip) if the lunr found is not 2.3.9.
+// skip) if the lunr found is not 2.3.9. With --reference, prints what real
+// lunr builds for one DOCS_JSON (how tests/golden/search/*-index.json are
+// made).
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
 
 const args = process.argv.slice(2);
-let lunrPath = null, tool = null;
+let lunrPath = null, tool = null, reference = null;
 const docsFiles = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--lunr') lunrPath = args[++i];
   else if (args[i] === '--tool') tool = args[++i];
+  else if (args[i] === '--reference') reference = args[++i];
   else docsFiles.push(args[i]);
 }
-if (!lunrPath || !tool || docsFiles.length === 0) {
-  process.stderr.write('usage: lunr_compare.js --lunr LUNR_JS --tool LUNR_INDEX_BIN DOCS_JSON...\n');
+if (!lunrPath || (reference ? docsFiles.length !== 0 || tool : !tool || docsFiles.length === 0)) {
+  process.stderr.write('usage: lunr_compare.js --lunr LUNR_JS --tool LUNR_INDEX_BIN DOCS_JSON...\n' +
+    '       lunr_compare.js --lunr LUNR_JS --reference DOCS_JSON > INDEX_JSON\n');
   process.exit(2);
 }
 const lunr = require(path.resolve(lunrPath));
@@ -92,6 +97,20 @@ function check(name, ok, detail) {
     failed++;
     process.stdout.write(`[FAIL] ${name}${detail ? ': ' + detail : ''}\n`);
   }
+}
+
+if (reference) {
+  // Written whole before exiting, even into a pipe (process.stdout.write
+  // followed by process.exit can cut it short).
+  const text = Buffer.from(JSON.stringify(buildReference(readSpec(reference))), 'utf8');
+  for (let off = 0; off < text.length;) {
+    try {
+      off += fs.writeSync(1, text, off, text.length - off);
+    } catch (e) {
+      if (e.code !== 'EAGAIN') throw e;
+    }
+  }
+  process.exit(0);
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lunr-compare-'));

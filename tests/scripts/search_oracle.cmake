@@ -16,7 +16,8 @@ if(NODE AND DOSSIER_NODE_LUNR AND TARGET lunr_index)
                    --lunr ${DOSSIER_NODE_LUNR} --tool $<TARGET_FILE:lunr_index>
                    ${CMAKE_CURRENT_SOURCE_DIR}/data/search/traps-docs.json
                    ${CMAKE_CURRENT_SOURCE_DIR}/data/search/sample40-docs.json
-                   ${CMAKE_CURRENT_SOURCE_DIR}/data/search/extras-docs.json)
+                   ${CMAKE_CURRENT_SOURCE_DIR}/data/search/extras-docs.json
+                   ${CMAKE_CURRENT_SOURCE_DIR}/data/search/threaded-docs.json)
   set_tests_properties(search.lunr_compare PROPERTIES LABELS "search" SKIP_RETURN_CODE 77 TIMEOUT 120)
 else()
   message(STATUS "search: node or Debian node-lunr (/usr/share/nodejs/lunr) not found; search.lunr_compare skipped")

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "search/search.h"
+#include "search/search_internal.h"
 #include "support/test_support.h"
 
 using dossier::search::BuildLunrIndex;
@@ -46,7 +47,7 @@ IndexSpec TitleBody() {
 }
 
 // Builds the index of a committed DOCS_JSON and compares it with lunr's own
-// output (generated once with the lunr oracle's build-reference.js).
+// output (written by `tests/scripts/lunr_compare.js --reference DOCS_JSON`).
 void CheckGolden(const std::string& docs_name, const std::string& golden_name) {
   std::string json = dossier::test::ReadFileOrDie(dossier::test::DataPath("search/" + docs_name));
   IndexSpec spec;
@@ -161,6 +162,12 @@ TEST_CASE("Golden: duplicate refs, numeric field names, odd values and metadata 
   CheckGolden("extras-docs.json", "extras-index.json");
 }
 
+TEST_CASE("Golden: 200 documents through the two-thread path, with metadata, arrays and duplicate refs", "[search]") {
+  // Enough documents for several blocks, so tokenising and indexing run on
+  // two threads (the goldens above fit in one block).
+  CheckGolden("threaded-docs.json", "threaded-index.json");
+}
+
 TEST_CASE("ParseDocsJson converts values like String(v)", "[search]") {
   const std::string json = R"({"ref":"id","fields":["t",{"name":"b","boost":2}],
     "documentBoosts":{"1.5":3},"metadataWhitelist":["position"],"b":0.5,"k1":1,
@@ -245,4 +252,37 @@ TEST_CASE("search: WriteLunrIndex streams exactly BuildLunrIndex's text and stop
     return false;
   }));
   CHECK(calls == 1);
+}
+
+// The threaded path (blocks of documents tokenised on a helper thread ahead
+// of the indexing, the field vectors written beside the inverted index)
+// gives the bytes of the one-thread path, on a corpus of many blocks with
+// metadata, array fields, duplicate refs and boosts; also when streamed
+// from consumed documents. The one-thread path is the one the goldens above
+// pin to lunr's bytes (they fit in one block).
+TEST_CASE("search: the threaded index builder writes the one-thread builder's bytes", "[search]") {
+  std::string json = dossier::test::ReadFileOrDie(dossier::test::DataPath("search/threaded-docs.json"));
+  IndexSpec spec;
+  std::vector<Document> base;
+  REQUIRE(ParseDocsJson(json, "threaded-docs.json", &spec, &base).ok());
+  std::vector<Document> docs;
+  for (int copy = 0; copy < 8; ++copy) {
+    for (Document d : base) {
+      d.ref += "/" + std::to_string(copy);
+      docs.push_back(std::move(d));
+    }
+  }
+  REQUIRE(docs.size() == 1600);
+  const std::string one = dossier::search::internal::BuildLunrIndexOnOneThread(spec, docs);
+  REQUIRE(one.size() > 100000);
+  for (int round = 0; round < 4; ++round) {
+    INFO("round " << round);
+    CHECK(BuildLunrIndex(spec, docs) == one);
+    std::string streamed;
+    REQUIRE(dossier::search::WriteLunrIndex(spec, std::vector<Document>(docs), [&](std::string_view p) {
+      streamed.append(p);
+      return true;
+    }));
+    CHECK(streamed == one);
+  }
 }
