@@ -96,6 +96,7 @@ struct AnalysisCache::Impl {
   // are kept only as `exported` bytes (Export's format).
   bool export_only = false;
   std::string exported;
+  std::function<void(std::string&&)> export_sink;  // SetExportSink
   // Phrase document frequencies of the documents of the last call (their
   // keys, with repeats), updated by difference on the next call.
   bool df_valid = false;
@@ -226,13 +227,18 @@ void AnalysisCache::SetExportOnly(bool on) { impl_->export_only = on; }
 
 void AnalysisCache::Clear() {
   bool export_only = impl_->export_only;
+  auto sink = std::move(impl_->export_sink);
   *impl_ = Impl();
   impl_->export_only = export_only;
+  impl_->export_sink = std::move(sink);
 }
+
+void AnalysisCache::SetExportSink(std::function<void(std::string&&)> sink) { impl_->export_sink = std::move(sink); }
 
 bool AnalysisCache::Import(core::ByteReader* in) {
   Impl fresh;
   fresh.export_only = impl_->export_only;
+  fresh.export_sink = impl_->export_sink;
   fresh.options_key = in->Str();
   size_t n = in->Count();
   for (size_t i = 0; i < n && in->ok(); ++i) {
@@ -350,7 +356,11 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
         w.Str(keys[k]);
         PutWork(work[k], &w);
       }
-      c.exported = std::move(w.bytes());
+      if (c.export_sink) {
+        c.export_sink(std::move(w.bytes()));
+      } else {
+        c.exported = std::move(w.bytes());
+      }
       c.entries.clear();
       c.df_valid = false;
     } else {
@@ -368,7 +378,8 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
   // Corpus-wide: people's spelling variants, then quote speakers follow.
   std::vector<std::vector<Entity>*> per_doc;
   for (Work& w : work) per_doc.push_back(&w.a.entities);
-  for (Work& w : work) w.a.entities = w.ents.entities;
+  // `work` is this call's own (a cache keeps copies), so its parts can move.
+  for (Work& w : work) w.a.entities = std::move(w.ents.entities);
   std::map<std::string, std::string> rename = MergeAcrossCorpus(per_doc);
   for (Work& w : work) {
     for (Quote& q : w.a.quotes) {
@@ -383,7 +394,7 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
   }
   STAGE("corpus merge");
   // Keyphrases against corpus document frequencies.
-  std::unordered_map<std::string, int> own_df;
+  std::unordered_map<std::string, int> own_df;  // freed after the keyphrases
   const bool own = cache == nullptr || cache->impl_->export_only;
   if (own) {
     size_t phrases = 0;
@@ -398,17 +409,18 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
     work[k].a.keyphrases =
         PickKeyphrases(*work[k].terms, phrase_df, n, std::max(0, options.keyphrases_max), work[k].a.entities);
   });
+  std::unordered_map<std::string, int>().swap(own_df);
   STAGE("keyphrases");
   // Related articles.
   std::vector<RelatedInput> rin(n);
   for (int k = 0; k < n; ++k) {
-    rin[k].terms = work[k].terms.get();
+    rin[k].terms = std::move(work[k].terms);
     rin[k].entities = &work[k].a.entities;
     rin[k].keyphrases = &work[k].a.keyphrases;
     rin[k].id = &work[k].a.id;
   }
   std::vector<std::vector<Related>> rel =
-      FindRelated(rin, options.related_max, options.related_min_score, options.threads);
+      FindRelated(std::move(rin), options.related_max, options.related_min_score, options.threads);
   STAGE("related");
   std::vector<ArticleAnalysis> out(n);
   for (int k = 0; k < n; ++k) {

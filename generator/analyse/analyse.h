@@ -5,6 +5,7 @@
 // Returned data owns all its strings.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -102,7 +103,13 @@ class AnalysisCache {
   // analysis instead of copied, and the documents of the call are kept only
   // in exported form, so the cache costs no second copy of the analysis.
   void SetExportOnly(bool on);
-  void Clear();  // drops every entry (keeps SetExportOnly)
+  // With export-only on: the next Analyse call hands its exported bytes
+  // (what Export() would write) to `sink` as soon as the per-document
+  // results are known, before the corpus-wide steps, instead of keeping
+  // them; the caller can write them out while the analysis goes on, and
+  // free them. Export() then writes no entries. An empty function unsets it.
+  void SetExportSink(std::function<void(std::string&&)> sink);
+  void Clear();  // drops every entry (keeps SetExportOnly and the sink)
   struct Impl;
 
  private:

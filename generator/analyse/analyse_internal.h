@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -128,7 +129,9 @@ std::vector<Keyphrase> PickKeyphrases(const TermCounts& tc, const std::unordered
                                       int n_docs, int max, const std::vector<Entity>& entities);
 
 struct RelatedInput {
-  const TermCounts* terms = nullptr;
+  // Released by FindRelated once its features are read (the last owner
+  // frees the counts: in a build without an in-memory cache, that is here).
+  std::shared_ptr<const TermCounts> terms;
   const std::vector<Entity>* entities = nullptr;
   const std::vector<Keyphrase>* keyphrases = nullptr;
   const std::string* id = nullptr;
@@ -152,8 +155,8 @@ struct RelatedTuning {
 RelatedTuning& RTuning();
 
 // Related lists for every document (same order as `docs`).
-std::vector<std::vector<Related>> FindRelated(const std::vector<RelatedInput>& docs, int related_max,
-                                              double min_score, int threads);
+std::vector<std::vector<Related>> FindRelated(std::vector<RelatedInput> docs, int related_max, double min_score,
+                                              int threads);
 
 // Runs fn(i) for i in [0, n) on up to `threads` threads.
 void ParallelFor(int n, int threads, const std::function<void(int)>& fn);

@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <memory>
+#include <system_error>
 #include <thread>
 
 #include "pipeline/pipeline_internal.h"
@@ -257,13 +259,11 @@ Status Build(const config::SiteConfig& config, const BuildOptions& given, BuildR
     cache->seeds = ingest::LoadCache();
   }
   timer.Lap("ingest");
-  analyses = AnalyseArticles(config, options, articles, diagnostics);
-  if (core::InterruptRequested()) return core::Interrupted();
-  report->articles = articles.size();
-  timer.Lap("analyse");
   // The articles cache is written on a helper thread while the build goes
-  // on: from here on nothing else touches the seeds and analysis entries.
-  // Once written they are freed (the memory is needed for what follows).
+  // on, from the moment the per-document analysis is known (before the
+  // corpus-wide steps): from there on nothing else touches the seeds'
+  // bytes and the exported analysis, and once written they are freed, so
+  // they do not add to the memory the corpus-wide steps need.
   std::thread saver;
   struct JoinOnExit {
     std::thread& t;
@@ -272,12 +272,25 @@ Status Build(const config::SiteConfig& config, const BuildOptions& given, BuildR
     }
   } join_saver{saver};
   if (on_disk) {
-    saver = std::thread([&options, cache, &seeds_bytes] {
-      SaveArticleCache(options, seeds_bytes, cache->analysis);
-      std::string().swap(seeds_bytes);
-      cache->analysis.Clear();
+    cache->analysis.SetExportSink([&options, &seeds_bytes, &saver](std::string&& exported) {
+      auto analysis = std::make_shared<std::string>(std::move(exported));
+      auto save = [&options, &seeds_bytes, analysis] {
+        SaveArticleCache(options, seeds_bytes, *analysis);
+        std::string().swap(seeds_bytes);
+        std::string().swap(*analysis);
+      };
+      try {
+        saver = std::thread(save);
+      } catch (const std::system_error&) {  // no thread: written here
+        save();
+      }
     });
   }
+  analyses = AnalyseArticles(config, options, articles, diagnostics);
+  if (on_disk) cache->analysis.SetExportSink(nullptr);
+  if (core::InterruptRequested()) return core::Interrupted();
+  report->articles = articles.size();
+  timer.Lap("analyse");
   if (options.strict && !diagnostics->empty())
     return Status::Invalid("--strict: " + std::to_string(diagnostics->items().size()) +
                            " problem(s) in the input; nothing was written");

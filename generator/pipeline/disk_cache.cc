@@ -3,8 +3,8 @@
 //
 //   articles  seeds by file stamp (ingest::LoadCache) and the per-document
 //             analysis by the document's text (analyse::AnalysisCache, in
-//             its export-only mode); written on a helper thread right after
-//             the analysis.
+//             its export-only mode); written on a helper thread as soon
+//             as the per-document analysis is known.
 //   pages     for every site file, the fingerprint of its view and the size
 //             and hash of the bytes it rendered to (a page whose view is
 //             unchanged is hard-linked from the previous site when that
@@ -185,14 +185,10 @@ void LoadArticleCache(const BuildOptions& o, BuildCache::Impl* cache) {
   cache->seeds = std::move(seeds);
 }
 
-void SaveArticleCache(const BuildOptions& o, std::string_view seeds, const analyse::AnalysisCache& analysis) {
+void SaveArticleCache(const BuildOptions& o, std::string_view seeds, std::string_view analysis) {
   CacheFileWriter out(CacheDir(o) / "articles", "articles");
   out.Section(seeds);
-  {
-    core::ByteWriter w;
-    analysis.Export(&w);
-    out.Section(w.bytes());
-  }
+  out.Section(analysis);
   out.Commit();
 }
 

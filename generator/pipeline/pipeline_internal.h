@@ -183,7 +183,8 @@ std::string ExecutableStamp();
 void LoadArticleCache(const BuildOptions& options, BuildCache::Impl* cache);
 // The seeds part, taken right after ingest (the LoadCache is then dropped).
 std::string ExportSeeds(const ingest::LoadCache& seeds);
-void SaveArticleCache(const BuildOptions& options, std::string_view seeds, const analyse::AnalysisCache& analysis);
+// `analysis` in AnalysisCache::Export's format (what its export sink gets).
+void SaveArticleCache(const BuildOptions& options, std::string_view seeds, std::string_view analysis);
 void LoadPageCache(const BuildOptions& options, BuildCache::Impl* cache);
 void SavePageCache(const BuildOptions& options, const BuildCache::Impl& cache);
 

@@ -170,3 +170,41 @@ TEST_CASE("an export-only analysis cache hands its entries over and exports the 
   CHECK(Same(Analyse(docs, o, nullptr, &c), Analyse(docs, o, nullptr)));
   CHECK(c.hits() == 3);
 }
+
+TEST_CASE("an export sink gets the exported bytes during the call, before the corpus-wide steps, and Export keeps none",
+          "[analyse][cache]") {
+  AnalyseOptions o;
+  auto docs = Corpus();
+  std::string expected;
+  {
+    AnalysisCache c;
+    c.SetExportOnly(true);
+    Analyse(docs, o, nullptr, &c);
+    dossier::core::ByteWriter w;
+    c.Export(&w);
+    expected = w.bytes();
+  }
+  AnalysisCache c;
+  c.SetExportOnly(true);
+  std::string got;
+  int calls = 0;
+  c.SetExportSink([&](std::string&& bytes) {
+    ++calls;
+    got = std::move(bytes);
+  });
+  CHECK(Same(Analyse(docs, o, nullptr, &c), Analyse(docs, o, nullptr)));
+  CHECK(calls == 1);
+  CHECK(got == expected);
+  // Clear keeps the sink; Export no longer holds the entries.
+  c.Clear();
+  Analyse(docs, o, nullptr, &c);
+  CHECK(calls == 2);
+  dossier::core::ByteWriter w;
+  c.Export(&w);
+  CHECK(w.bytes().size() < expected.size() / 4);
+  // What the sink got imports like an Export.
+  AnalysisCache next;
+  dossier::core::ByteReader r(got);
+  REQUIRE(next.Import(&r));
+  CHECK(next.size() == 3);
+}
