@@ -166,9 +166,12 @@ struct Occurrence {
 };
 constexpr uint32_t kNone = 0xFFFFFFFFu;
 
-// A posting entry: a (term, field, ref) triple, in add order. With
-// metadata, Builder::entry_occ_ holds its occurrences' list, beside it (12
-// bytes instead of 20 per entry when there is none, the usual case).
+// A posting entry: a (term, field, ref) triple, in add order. Kept as such
+// only when refs repeat (a later document adds to an earlier one's
+// entries); otherwise entry i is tf_pairs_[i] with the field and ref of the
+// field-ref whose range holds it (Builder::ForEachEntry), 12 bytes less per
+// entry. With metadata, Builder::entry_occ_ holds each entry's occurrences'
+// list, beside it.
 struct Entry {
   uint32_t term;
   uint32_t field;  // effective field index
@@ -379,6 +382,24 @@ class Builder {
   int32_t TermFor(std::u16string_view trimmed);
   int32_t TermFor(std::u16string_view trimmed, const U16Map::Hashed& hk);
   std::string Serialise(const IndexSink* sink, bool* sink_ok);
+  // Calls fn(entry index, term, field, ref) for every posting entry, in
+  // creation (= add) order. Reads tf_pairs_, which stays as AddField left it.
+  template <typename Fn>
+  void ForEachEntry(Fn&& fn) const {
+    if (has_duplicates_) {
+      for (size_t i = 0; i < entries_.size(); ++i) fn(i, entries_[i].term, entries_[i].field, entries_[i].ref);
+      return;
+    }
+    // Each ref has one document, added in ref order, its fields in order,
+    // each field's pairs in the order their entries were made.
+    const uint32_t F = static_cast<uint32_t>(fields_.size());
+    for (uint32_t r = 0; r < refs_.size(); ++r) {
+      for (uint32_t f = 0; f < F; ++f) {
+        const FieldRefData& fr = field_refs_[size_t(r) * F + f];
+        for (uint32_t i = fr.tf_begin, end = fr.tf_begin + fr.tf_count; i < end; ++i) fn(i, tf_pairs_[i].first, f, r);
+      }
+    }
+  }
   void WriteFieldVectors(const std::vector<double>& avg, const std::vector<double>& idf,
                          const std::vector<std::string>& ref_body, const std::vector<std::string>& field_body,
                          OutBuf* out);
@@ -416,7 +437,8 @@ class Builder {
   std::vector<std::u16string> terms_;
 
   // Postings and field data.
-  std::vector<Entry> entries_;
+  uint32_t entry_count_ = 0;
+  std::vector<Entry> entries_;        // only with duplicate refs (see Entry)
   std::vector<EntryOccs> entry_occ_;  // per entry, only with metadata
   std::vector<Occurrence> occs_;
   std::unordered_map<uint64_t, uint32_t> entry_lookup_;  // only with duplicate refs
@@ -563,17 +585,17 @@ void Builder::AddTerm(int32_t term, uint32_t start, uint32_t length, uint32_t in
     uint32_t e = kNone;
     if (has_duplicates_) {
       uint64_t key = (uint64_t(t) << 32) | (uint64_t(cur_ref_) * fields_.size() + cur_field_);
-      auto [it, ins] = entry_lookup_.emplace(key, static_cast<uint32_t>(entries_.size()));
+      auto [it, ins] = entry_lookup_.emplace(key, entry_count_);
       if (!ins) e = it->second;
     }
     if (e == kNone) {
-      e = static_cast<uint32_t>(entries_.size());
-      entries_.push_back(Entry{t, cur_field_, cur_ref_});
+      e = entry_count_++;
+      if (has_duplicates_) entries_.push_back(Entry{t, cur_field_, cur_ref_});
     }
     entry_scratch_[t] = e;
   }
   if (want_meta_) {
-    if (entry_occ_.size() < entries_.size()) entry_occ_.resize(entries_.size());
+    if (entry_occ_.size() < entry_count_) entry_occ_.resize(entry_count_);
     EntryOccs& en = entry_occ_[entry_scratch_[t]];
     uint32_t o = static_cast<uint32_t>(occs_.size());
     occs_.push_back(Occurrence{start, length, index, kNone, from_array});
@@ -650,7 +672,7 @@ std::string Builder::Build(const std::vector<Document>& docs, const IndexSink* s
   doc_count_ = docs.size();
   const size_t F = fields_.size();
   field_refs_.assign(refs_.size() * F, FieldRefData{});
-  entries_.reserve(docs.size() * 64);
+  if (has_duplicates_) entries_.reserve(docs.size() * 64);
   tf_pairs_.reserve(docs.size() * 64);
   std::vector<size_t> sources(F);
   for (size_t f = 0; f < F; ++f) sources[f] = fields_[f].source;
@@ -752,6 +774,7 @@ void Builder::WriteFieldVectors(const std::vector<double>& avg, const std::vecto
   const double b = spec_.b < 0 ? 0 : (spec_.b > 1 ? 1 : spec_.b);  // Builder#b clamps
   // Longest "<termIndex>,<score>," pair: 10 digits, 24 for a score, 2 commas.
   constexpr size_t kPairRoom = 40;
+  std::vector<std::pair<uint32_t, uint32_t>> sorted;
   for (size_t r = 0; r < R; ++r) {
     const double doc_boost = ref_boost_[r];
     for (size_t f = 0; f < F; ++f) {
@@ -770,7 +793,9 @@ void Builder::WriteFieldVectors(const std::vector<double>& avg, const std::vecto
       // k1 * (1 - b + b * (fieldLength / avg)), the same operations as lunr.js:2608.
       const double norm = k1 * (1 - b + b * (fl / avg[f]));
       const double field_boost = (fields_[f].boost == 0 || std::isnan(fields_[f].boost)) ? 1 : fields_[f].boost;
-      std::pair<uint32_t, uint32_t>* pairs = tf_pairs_.data() + fr.tf_begin;
+      // Sorted in a copy: the inverted index reads tf_pairs_ meanwhile.
+      sorted.assign(tf_pairs_.begin() + fr.tf_begin, tf_pairs_.begin() + fr.tf_begin + fr.tf_count);
+      std::pair<uint32_t, uint32_t>* pairs = sorted.data();
       std::sort(pairs, pairs + fr.tf_count,
                 [](const auto& x, const auto& y) { return x.first < y.first; });  // terms are distinct
       for (uint32_t i = 0; i < fr.tf_count; ++i) {
@@ -807,7 +832,7 @@ std::string Builder::Serialise(const IndexSink* sink, bool* sink_ok) {
 
   // idf per term: df counts (field, document) pairs.
   std::vector<uint32_t> df(T, 0);
-  for (const Entry& e : entries_) ++df[e.term];
+  ForEachEntry([&](size_t, uint32_t term, uint32_t, uint32_t) { ++df[term]; });
   std::vector<double> idf(T);
   for (size_t t = 0; t < T; ++t) {
     double d = df[t];
@@ -829,7 +854,7 @@ std::string Builder::Serialise(const IndexSink* sink, bool* sink_ok) {
   // are joined at the end.
   // `head` gets room for the inverted index too, which is appended to it
   // at the end without moving it.
-  const size_t inverted_estimate = entries_.size() * 16 + T * 32 + occs_.size() * 16 + 1024;
+  const size_t inverted_estimate = size_t(entry_count_) * 16 + T * 32 + occs_.size() * 16 + 1024;
   // With a sink, `head` streams (from the helper thread, which is the only
   // one calling the sink until it is joined) and the inverted index waits in
   // `out` until the field vectors are through.
@@ -855,26 +880,25 @@ std::string Builder::Serialise(const IndexSink* sink, bool* sink_ok) {
 
   // Group posting entries by (term, field), keeping creation (= add) order.
   std::vector<uint32_t> start(T * F + 1, 0);
-  for (const Entry& e : entries_) ++start[size_t(e.term) * F + e.field + 1];
+  ForEachEntry([&](size_t, uint32_t term, uint32_t field, uint32_t) { ++start[size_t(term) * F + field + 1]; });
   for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
   // grouped_ref[k] = ref of the k-th posting entry in (term, field, add)
   // order, so that writing reads it sequentially; with metadata,
   // grouped_occ[k] = its first occurrence.
-  std::vector<uint32_t> grouped_ref(entries_.size());
-  std::vector<uint32_t> grouped_occ(want_meta_ ? entries_.size() : 0);
+  std::vector<uint32_t> grouped_ref(entry_count_);
+  std::vector<uint32_t> grouped_occ(want_meta_ ? entry_count_ : 0);
   {
     std::vector<uint32_t> pos(start.begin(), start.end() - 1);
-    for (size_t i = 0; i < entries_.size(); ++i) {
-      const Entry& e = entries_[i];
-      const uint32_t k = pos[size_t(e.term) * F + e.field]++;
-      grouped_ref[k] = e.ref;
+    ForEachEntry([&](size_t i, uint32_t term, uint32_t field, uint32_t ref) {
+      const uint32_t k = pos[size_t(term) * F + field]++;
+      grouped_ref[k] = ref;
       if (want_meta_) grouped_occ[k] = i < entry_occ_.size() ? entry_occ_[i].head : kNone;
-    }
+    });
   }
   if (has_index_refs_) {
     // V8 key order: array-index refs first, ascending; the rest in add order
     // (sorted as pairs; only unusual refs like "0" or "42" come here).
-    std::vector<std::pair<uint32_t, uint32_t>> grouped(entries_.size());
+    std::vector<std::pair<uint32_t, uint32_t>> grouped(entry_count_);
     for (size_t k = 0; k < grouped.size(); ++k) grouped[k] = {grouped_ref[k], want_meta_ ? grouped_occ[k] : kNone};
     for (size_t g = 0; g + 1 < start.size(); ++g) {
       auto b0 = grouped.begin() + start[g], e0 = grouped.begin() + start[g + 1];
