@@ -279,6 +279,7 @@ Status Build(const config::SiteConfig& config, const BuildOptions& given, BuildR
         std::string().swap(seeds_bytes);
         std::string().swap(*analysis);
       };
+      if (saver.joinable()) saver.join();  // one Analyse call per build; never two writers
       try {
         saver = std::thread(save);
       } catch (const std::system_error&) {  // no thread: written here
