@@ -129,6 +129,9 @@ std::string HashHex(std::string_view data);
 // own writes). The same on every machine and run. Not for what content/
 // keeps (briefings record HashHex, which must never change).
 std::string ContentHashHex(std::string_view data);
+// ContentHashHex of a file's bytes, read in pieces (memory bounded whatever
+// its size); "" when it cannot be read.
+std::string ContentHashHexOfFile(const std::filesystem::path& path);
 
 // A fast 64-bit fingerprint of a sequence of values, for in-process caches
 // (a memo keyed by everything a result depends on). Not stable across
@@ -202,6 +205,9 @@ Status WriteFile(const fs::path& path, std::string_view data);
 // Creates parent folders. Made for a folder being filled from empty: the
 // usual case takes one open(O_EXCL), no stat or unlink before it.
 Status WriteNewFile(const fs::path& path, std::string_view data);
+// The same, opened for the caller to write (and close): *fd is the new
+// file's descriptor.
+Status OpenNewFile(const fs::path& path, int* fd);
 // A hard link at `path` to `target`, replacing what was there, creating
 // parent folders; false when it cannot be made (the target is gone, or the
 // file system has no links): the caller then writes the file itself.

@@ -144,6 +144,13 @@ Status WriteFile(const fs::path& path, std::string_view data) {
 }
 
 Status WriteNewFile(const fs::path& path, std::string_view data) {
+  int fd = -1;
+  Status st = OpenNewFile(path, &fd);
+  if (!st.ok()) return st;
+  return WriteAndClose(fd, data, path);
+}
+
+Status OpenNewFile(const fs::path& path, int* fd_out) {
   // open(O_EXCL): EEXIST -> unlink what is there; ENOENT -> make the folders.
   int fd = -1, err = 0;
   for (int attempt = 0; attempt < 3 && fd < 0; ++attempt) {
@@ -161,7 +168,8 @@ Status WriteNewFile(const fs::path& path, std::string_view data) {
     }
   }
   if (fd < 0) return Status::Io(std::string("cannot write: ") + std::strerror(err), {GenericString(path)});
-  return WriteAndClose(fd, data, path);
+  *fd_out = fd;
+  return Status::Ok();
 }
 
 bool LinkNewFile(const fs::path& target, const fs::path& path) {

@@ -1,9 +1,15 @@
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <memory>
 
 #include "core/core.h"
 
@@ -302,17 +308,19 @@ inline uint64_t Mum(uint64_t a, uint64_t b) {
 }
 }  // namespace
 
-std::string ContentHashHex(std::string_view data) {
-  constexpr uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL, k2 = 0x8ebc6af09c88c6e3ULL,
-                     k3 = 0x589965cc75374cc3ULL;
-  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
-  size_t n = data.size();
-  uint64_t h = k0 ^ Mum(static_cast<uint64_t>(n) ^ k1, k2);
-  while (n > 16) {
-    h = Mum(Load64(p) ^ k1, Load64(p + 8) ^ h ^ k3);
-    p += 16;
-    n -= 16;
-  }
+namespace {
+constexpr uint64_t kH0 = 0xa0761d6478bd642fULL, kH1 = 0xe7037ed1a0b428dbULL, kH2 = 0x8ebc6af09c88c6e3ULL,
+                   kH3 = 0x589965cc75374cc3ULL;
+// The hash's state before its blocks, for `size` bytes in all.
+inline uint64_t HashStart(uint64_t size) { return kH0 ^ Mum(size ^ kH1, kH2); }
+// Folds in the 16-byte blocks at p[0, 16 * blocks).
+inline uint64_t HashBlocks(uint64_t h, const unsigned char* p, size_t blocks) {
+  for (size_t i = 0; i < blocks; ++i, p += 16) h = Mum(Load64(p) ^ kH1, Load64(p + 8) ^ h ^ kH3);
+  return h;
+}
+// The last 1..16 bytes (none only for empty input) and the size.
+std::string HashFinish(uint64_t h, const unsigned char* p, size_t n, uint64_t size) {
+  constexpr uint64_t k1 = kH1, k2 = kH2, k3 = kH3;
   uint64_t a = 0, b = 0;
   if (n >= 8) {
     a = Load64(p);
@@ -323,10 +331,58 @@ std::string ContentHashHex(std::string_view data) {
   } else if (n > 0) {
     a = (uint64_t(p[0]) << 16) | (uint64_t(p[n >> 1]) << 8) | p[n - 1];
   }
-  h = Mum(k1 ^ Mum(a ^ k1, b ^ h ^ k3), static_cast<uint64_t>(data.size()) ^ k2);
+  h = Mum(k1 ^ Mum(a ^ k1, b ^ h ^ k3), size ^ k2);
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
+}
+}  // namespace
+
+std::string ContentHashHex(std::string_view data) {
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+  const size_t n = data.size();
+  // Blocks while more than 16 bytes are left; the rest is the tail.
+  const size_t blocks = n > 16 ? (n - 1) / 16 : 0;
+  const uint64_t h = HashBlocks(HashStart(n), p, blocks);
+  return HashFinish(h, p + 16 * blocks, n - 16 * blocks, n);
+}
+
+std::string ContentHashHexOfFile(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return "";
+  }
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
+  const uint64_t blocks = size > 16 ? (size - 1) / 16 : 0;
+  uint64_t h = HashStart(size);
+  // Read in pieces of whole blocks; the tail (1..16 bytes) last.
+  constexpr size_t kPiece = size_t(1) << 20;  // a multiple of 16
+  std::unique_ptr<unsigned char[]> buf(new unsigned char[kPiece]);
+  uint64_t done = 0;  // bytes of blocks folded in
+  bool ok = true;
+  auto read_at = [&](unsigned char* to, size_t len, uint64_t at) {
+    size_t got = 0;
+    while (got < len) {
+      ssize_t r = ::pread(fd, to + got, len - got, static_cast<off_t>(at + got));
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) return false;
+      got += static_cast<size_t>(r);
+    }
+    return true;
+  };
+  while (ok && done < blocks * 16) {
+    const size_t len = static_cast<size_t>(std::min<uint64_t>(kPiece, blocks * 16 - done));
+    ok = read_at(buf.get(), len, done);
+    if (ok) h = HashBlocks(h, buf.get(), len / 16);
+    done += len;
+  }
+  const size_t tail = static_cast<size_t>(size - blocks * 16);
+  if (ok) ok = read_at(buf.get(), tail, blocks * 16);
+  ::close(fd);
+  return ok ? HashFinish(h, buf.get(), tail, size) : "";
 }
 
 namespace {

@@ -97,6 +97,20 @@ Status SiteWriter::Store(const std::string& rel, std::string_view data, const Si
   return Status::Ok();
 }
 
+Status SiteWriter::Create(const std::string& rel, int* fd) {
+  fs::path p;
+  std::string key;
+  if (memory_ != nullptr) return Status::Internal("no file to open for a site in memory: " + rel);
+  if (!Resolve(rel, &p, &key)) return Status::Internal("refusing to write outside the output folder: " + rel);
+  return core::OpenNewFile(p, fd);
+}
+
+void SiteWriter::Written(const std::string& rel, uint64_t size, const std::string& hash) {
+  fs::path p;
+  std::string key;
+  if (Resolve(rel, &p, &key)) Record(rel, key, std::to_string(size) + " " + hash);
+}
+
 bool SiteWriter::Reuse(const std::string& rel, uint64_t size, const std::string& hash) {
   fs::path p;
   std::string key;

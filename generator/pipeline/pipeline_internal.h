@@ -106,6 +106,11 @@ class SiteWriter {
   core::Status Put(const std::string& rel, const SiteFile& file);
   // Writes `data` whose ContentHashHex is `hash` (in memory: a copy).
   core::Status WriteHashed(const std::string& rel, std::string_view data, const std::string& hash);
+  // On disk only: a new file at `rel` for the caller to write through *fd
+  // (and close); Written() then enters it in the manifest by its size and
+  // hash (it is never linked from the previous site).
+  core::Status Create(const std::string& rel, int* fd);
+  void Written(const std::string& rel, uint64_t size, const std::string& hash);
   // Hard-links `rel` from the previous site when its manifest records
   // exactly this size and hash there; false (nothing written) otherwise.
   bool Reuse(const std::string& rel, uint64_t size, const std::string& hash);

@@ -276,6 +276,16 @@ class SiteBuilder {
     return st;
   }
 
+  // The same for a file the caller wrote itself (its size and hash).
+  void RecordRenderedOnDisk(const std::string& path, uint64_t key, uint64_t size, std::string hash) {
+    BuildCache::Impl::Rendered r;
+    r.key = key;
+    r.file.hash = std::move(hash);
+    r.size = size;
+    std::lock_guard<std::mutex> lock(cache_->mutex);
+    cache_->next_rendered[path] = std::move(r);
+  }
+
   // Fingerprint of a content page: every field a view can show.
   static uint64_t PageKey(const SitePage& sp) {
     const compose::Page& p = sp.page;

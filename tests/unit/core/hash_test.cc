@@ -3,8 +3,10 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/core.h"
+#include "support/test_support.h"
 
 using dossier::core::ContentHashHex;
 
@@ -44,4 +46,29 @@ TEST_CASE("core: ContentHashHex changes with every byte and with the length", "[
     CHECK(h.size() == 16);
     CHECK(h.find_first_not_of("0123456789abcdef") == std::string::npos);
   }
+}
+
+TEST_CASE("core: ContentHashHexOfFile equals ContentHashHex of the file's bytes, whatever its size", "[core]") {
+  dossier::test::TempDir dir;
+  std::string data;
+  uint64_t x = 88172645463325252ULL;
+  for (size_t i = 0; i < (size_t(1) << 21) + 40; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    data.push_back(static_cast<char>(x));
+  }
+  // Around every tail length, the 16-byte blocks, and the 1 MiB pieces.
+  std::vector<size_t> sizes;
+  for (size_t n = 0; n <= 70; ++n) sizes.push_back(n);
+  for (size_t base : {size_t(1) << 20, size_t(2) << 20})
+    for (size_t d = 0; d <= 33; ++d) sizes.push_back(base - 17 + d);
+  for (size_t n : sizes) {
+    INFO("size " << n);
+    const auto file = dir / ("f" + std::to_string(n));
+    dossier::test::WriteFileOrDie(file, data.substr(0, n));
+    CHECK(dossier::core::ContentHashHexOfFile(file) == ContentHashHex(std::string_view(data).substr(0, n)));
+  }
+  CHECK(dossier::core::ContentHashHexOfFile(dir / "missing") == "");
+  CHECK(dossier::core::ContentHashHexOfFile(dir.path()) == "");
 }
