@@ -208,6 +208,9 @@ Status WriteNewFile(const fs::path& path, std::string_view data);
 // The same, opened for the caller to write (and close): *fd is the new
 // file's descriptor.
 Status OpenNewFile(const fs::path& path, int* fd);
+// Writes all of `data` to `fd` (on through short writes and EINTR); 0, or
+// the errno of the call that failed.
+int WriteAll(int fd, std::string_view data);
 // A hard link at `path` to `target`, replacing what was there, creating
 // parent folders; false when it cannot be made (the target is gone, or the
 // file system has no links): the caller then writes the file itself.

@@ -9,9 +9,6 @@
 
 namespace dossier::core {
 
-namespace {
-
-// Writes all of `data` to `fd`; 0, or the errno of the call that failed.
 int WriteAll(int fd, std::string_view data) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
@@ -24,6 +21,8 @@ int WriteAll(int fd, std::string_view data) {
   }
   return 0;
 }
+
+namespace {
 
 // Writes `data` to the open `fd` and closes it; the error names `path`.
 Status WriteAndClose(int fd, std::string_view data, const fs::path& path) {

@@ -320,7 +320,6 @@ inline uint64_t HashBlocks(uint64_t h, const unsigned char* p, size_t blocks) {
 }
 // The last 1..16 bytes (none only for empty input) and the size.
 std::string HashFinish(uint64_t h, const unsigned char* p, size_t n, uint64_t size) {
-  constexpr uint64_t k1 = kH1, k2 = kH2, k3 = kH3;
   uint64_t a = 0, b = 0;
   if (n >= 8) {
     a = Load64(p);
@@ -331,7 +330,7 @@ std::string HashFinish(uint64_t h, const unsigned char* p, size_t n, uint64_t si
   } else if (n > 0) {
     a = (uint64_t(p[0]) << 16) | (uint64_t(p[n >> 1]) << 8) | p[n - 1];
   }
-  h = Mum(k1 ^ Mum(a ^ k1, b ^ h ^ k3), size ^ k2);
+  h = Mum(kH1 ^ Mum(a ^ kH1, b ^ h ^ kH3), size ^ kH2);
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
