@@ -266,13 +266,9 @@ class SiteBuilder {
   // With the BuildCache on disk: the bytes go to the new site and only their
   // size and hash are kept (so the caller may keep the bytes).
   Status StoreRenderedOnDisk(const std::string& path, uint64_t key, std::string_view data) {
-    BuildCache::Impl::Rendered r;
-    r.key = key;
-    r.file.hash = core::ContentHashHex(data);
-    r.size = data.size();
-    Status st = writer_->WriteHashed(path, data, r.file.hash);
-    std::lock_guard<std::mutex> lock(cache_->mutex);
-    cache_->next_rendered[path] = std::move(r);
+    std::string hash = core::ContentHashHex(data);
+    Status st = writer_->WriteHashed(path, data, hash);
+    RecordRenderedOnDisk(path, key, data.size(), std::move(hash));
     return st;
   }
 
