@@ -166,6 +166,10 @@ struct ServeOptions {
 struct Site {
   std::shared_ptr<const pipeline::MemorySite> files;
   uint64_t epoch = 0;
+  // The last epoch whose build changed, added or removed a file other than
+  // an HTML page or a search file (a stylesheet, a script, an image): open
+  // pages older than that reload rather than swap their content in place.
+  uint64_t assets_epoch = 0;
 };
 
 class DevServer {
@@ -201,8 +205,19 @@ class DevServer {
   std::unique_ptr<Impl> impl_;
 };
 
-// The script injected before </body> of every page while serving.
-std::string LiveReloadSnippet(uint64_t epoch);
+// The script injected before </body> of every page while serving: the
+// epoch the page was served at, the last epoch that changed a file other
+// than a page or a search file (Site::assets_epoch), the page's content hash
+// and PageFrameHash(page). On a new epoch the script fetches the page again
+// and swaps <main> in place when only <main> and the title changed; it
+// reloads the page otherwise (docs/serve.md).
+std::string LiveReloadSnippet(uint64_t epoch, uint64_t assets_epoch = 0, std::string_view page_hash = {},
+                              std::string_view frame_hash = {});
+
+// A hash of an HTML page without its one <main> element and its title's
+// text: two pages with the same frame differ only there. "" when the page
+// has no <main> or more than one.
+std::string PageFrameHash(std::string_view html);
 
 // Removes LiveReloadSnippet(...) from a page (tests compare served pages
 // with `dossier build` output).

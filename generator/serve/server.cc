@@ -95,7 +95,10 @@ std::string ErrorText(const core::Status& status, const core::Diagnostics& diags
 constexpr std::string_view kSnippetHead = "<script data-dossier-live=\"";
 constexpr std::string_view kSnippetTail = R"JS(">
 (function () {
-  var epoch = +document.currentScript.getAttribute('data-dossier-live');
+  var me = document.currentScript;
+  var epoch = +me.getAttribute('data-dossier-live');
+  var page = me.getAttribute('data-dossier-page') || '';
+  var frame = me.getAttribute('data-dossier-frame') || '';
   var root = document.documentElement.getAttribute('data-root') || '';
   if (!window.EventSource) return;
   var box = null;
@@ -113,9 +116,39 @@ constexpr std::string_view kSnippetTail = R"JS(">
   }
   function hide() { if (box) { box.remove(); box = null; } }
   var es = new EventSource(root + '__dossier/events');
-  es.addEventListener('epoch', function (e) {
-    if (+e.data > epoch) { es.close(); location.reload(); }
-  });
+  function reload() { es.close(); location.reload(); }
+  // A new build: fetch this page again. Unchanged: nothing to do. Only
+  // <main> (and the title) changed, and no stylesheet, script or image
+  // since this page was loaded: swap <main> in place (no flash, scroll and
+  // the rest of the page kept). Anything else: reload.
+  var busy = false, wanted = 0;
+  function update(target) {
+    if (busy) { wanted = Math.max(wanted, target); return; }
+    busy = true;
+    fetch(location.href.split('#')[0], { cache: 'no-store', credentials: 'same-origin' }).then(function (r) {
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      return r.text();
+    }).then(function (text) {
+      var d = new DOMParser().parseFromString(text, 'text/html');
+      var s = d.querySelector('script[data-dossier-live]');
+      if (!s || +s.getAttribute('data-dossier-assets') > epoch) throw new Error('assets changed');
+      var swapped = false;
+      if (s.getAttribute('data-dossier-page') !== page) {
+        var now = document.getElementsByTagName('main'), next = d.getElementsByTagName('main');
+        if (!frame || s.getAttribute('data-dossier-frame') !== frame || now.length !== 1 || next.length !== 1 ||
+            next[0].getElementsByTagName('script').length) throw new Error('more than <main> changed');
+        now[0].replaceWith(document.importNode(next[0], true));
+        document.title = d.title;
+        page = s.getAttribute('data-dossier-page');
+        swapped = true;
+      }
+      epoch = Math.max(epoch, +s.getAttribute('data-dossier-live'));
+      busy = false;
+      document.dispatchEvent(new CustomEvent('dossier:live-update', { detail: { swapped: swapped } }));
+      if (wanted > epoch) update(wanted);
+    }).catch(reload);
+  }
+  es.addEventListener('epoch', function (e) { if (+e.data > epoch) update(+e.data); });
   es.addEventListener('error', function (e) { if (typeof e.data === 'string') show(e.data); });
   es.addEventListener('ok', hide);
 })();
@@ -124,8 +157,41 @@ constexpr std::string_view kSnippetTail = R"JS(">
 
 }  // namespace
 
-std::string LiveReloadSnippet(uint64_t epoch) {
-  return std::string(kSnippetHead) + std::to_string(epoch) + std::string(kSnippetTail);
+std::string LiveReloadSnippet(uint64_t epoch, uint64_t assets_epoch, std::string_view page_hash,
+                              std::string_view frame_hash) {
+  std::string out(kSnippetHead);
+  out += std::to_string(epoch);
+  out += "\" data-dossier-assets=\"";
+  out += std::to_string(assets_epoch);
+  out += "\" data-dossier-page=\"";
+  out += page_hash;
+  out += "\" data-dossier-frame=\"";
+  out += frame_hash;
+  out += kSnippetTail;
+  return out;
+}
+
+std::string PageFrameHash(std::string_view html) {
+  // The start tag `<main>` or `<main ...>`, exactly once.
+  auto main_at = [&](size_t from) {
+    for (size_t p = html.find("<main", from); p != std::string_view::npos; p = html.find("<main", p + 1)) {
+      char c = p + 5 < html.size() ? html[p + 5] : '\0';
+      if (c == '>' || c == ' ' || c == '\t' || c == '\n' || c == '\r') return p;
+    }
+    return std::string_view::npos;
+  };
+  const size_t open = main_at(0);
+  const size_t close = html.rfind("</main>");
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open ||
+      main_at(open + 1) != std::string_view::npos)
+    return "";
+  std::string frame(html.substr(0, open));
+  frame += html.substr(close + 7);
+  // The title follows the page's content; it is set with <main>.
+  const size_t t = frame.find("<title>");
+  const size_t te = t == std::string::npos ? t : frame.find("</title>", t);
+  if (te != std::string::npos) frame.erase(t + 7, te - t - 7);
+  return core::HashHex(frame);
 }
 
 std::string StripLiveReloadSnippet(std::string_view html) {
@@ -277,6 +343,8 @@ struct DevServer::Impl {
     }
     ev.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     const bool search_due = ev.status.ok() && report.deferred_search;
+    // (Only this thread changes `current`.)
+    const bool assets_changed = ev.status.ok() && AssetsDiffer(current.files.get(), *files);
     {
       std::lock_guard<std::mutex> lock(site_mutex);
       building = false;
@@ -284,6 +352,7 @@ struct DevServer::Impl {
         garbage.push_back(std::move(current.files));
         current.files = files;
         current.epoch = next_epoch;
+        if (assets_changed) current.assets_epoch = next_epoch;
         search_pending = search_due;
       }
       std::string text = ErrorText(ev.status, ev.diagnostics);
@@ -326,6 +395,27 @@ struct DevServer::Impl {
     garbage.clear();
     if (o.on_build) o.on_build(ev);
     return ev;
+  }
+
+  static bool IsPage(const std::string& key) { return core::EndsWith(key, ".html"); }
+
+  // True when a file other than a page or a search file differs between
+  // the two sites (added, removed or changed).
+  static bool AssetsDiffer(const pipeline::MemorySite* before, const pipeline::MemorySite& after) {
+    if (before == nullptr) return true;
+    auto a = before->begin(), b = after.begin();
+    auto skip = [](auto it, auto end) {
+      while (it != end && (IsPage(it->first) || IsSearchFile(it->first))) ++it;
+      return it;
+    };
+    for (;;) {
+      a = skip(a, before->end());
+      b = skip(b, after.end());
+      if (a == before->end() || b == after.end()) return (a == before->end()) != (b == after.end());
+      if (a->first != b->first || a->second.hash != b->second.hash) return true;
+      ++a;
+      ++b;
+    }
   }
 
   void OnChange(const Change& c) {
@@ -434,8 +524,11 @@ struct DevServer::Impl {
     res.SetContent(body, "text/plain; charset=utf-8");
   }
 
-  static std::string WithSnippet(const std::string& page, uint64_t epoch) {
-    std::string snippet = LiveReloadSnippet(epoch);
+  // `hash`: the page's content hash ("" for a page that is not a file of
+  // the site, such as the 404 page at a missing path).
+  static std::string WithSnippet(const std::string& page, const Site& site, std::string_view hash) {
+    std::string snippet =
+        LiveReloadSnippet(site.epoch, site.assets_epoch, hash, hash.empty() ? "" : PageFrameHash(page));
     std::string out;
     out.reserve(page.size() + snippet.size());
     size_t body = page.rfind("</body>");
@@ -478,7 +571,7 @@ struct DevServer::Impl {
       res.status = 404;
       if (nf != files.end()) {
         const size_t depth = static_cast<size_t>(std::count(rp.key.begin(), rp.key.end(), '/'));
-        res.SetContent(WithSnippet(RebaseRelativeUrls(nf->second.text(), depth), site.epoch),
+        res.SetContent(WithSnippet(RebaseRelativeUrls(nf->second.text(), depth), site, ""),
                         "text/html; charset=utf-8");
       }
       else res.SetContent("404 Not Found\n", "text/plain; charset=utf-8");
@@ -499,7 +592,7 @@ struct DevServer::Impl {
       return;
     }
     res.status = 200;
-    if (html) res.SetContent(WithSnippet(it->second.text(), site.epoch), mime);
+    if (html) res.SetContent(WithSnippet(it->second.text(), site, it->second.hash), mime);
     else res.SetContent(it->second.text(), mime);
   }
 

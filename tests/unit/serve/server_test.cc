@@ -180,7 +180,10 @@ TEST_CASE("serve: pages, MIME types, HEAD and the 404 page", "[serve]") {
   REQUIRE(head);
   CHECK(head->status == 200);
   CHECK(head->body.empty());
-  CHECK(head->get_header_value("Content-Length") == std::to_string(site.files->at("index.html").text().size() + LiveReloadSnippet(site.epoch).size()));
+  const auto& index = site.files->at("index.html");
+  CHECK(head->get_header_value("Content-Length") ==
+        std::to_string(index.text().size() +
+                       LiveReloadSnippet(site.epoch, site.assets_epoch, index.hash, PageFrameHash(index.text())).size()));
   CHECK(head->get_header_value("Content-Type") == "text/html; charset=utf-8");
 
   // Never compressed, whatever the client accepts (httplib would use Brotli
@@ -331,6 +334,98 @@ TEST_CASE("serve: the event stream announces a rebuild after a seed changes", "[
   size_t builds = f.server->builds_finished();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   CHECK(f.server->builds_finished() == builds);
+}
+
+// What the live-reload script decides with: a page's hash and frame hash,
+// and the last epoch that changed anything but pages and search files.
+std::string SnippetAttribute(const std::string& page, const std::string& name) {
+  size_t at = page.find("<script data-dossier-live=");
+  if (at == std::string::npos) return "<none>";
+  size_t end = page.find('>', at);
+  std::string key = " " + name + "=\"";
+  size_t p = page.find(key, at);
+  if (p == std::string::npos || p > end) return "<none>";
+  p += key.size();
+  return page.substr(p, page.find('"', p) - p);
+}
+
+TEST_CASE("serve: PageFrameHash is a hash of the page without <main> and the title's text", "[serve]") {
+  const std::string a = "<html><head><title>One</title></head><body><nav>menu</nav>\n"
+                        "<main id=\"main\" class=\"main\">first text</main>\n<footer>f</footer></body></html>";
+  const std::string b = "<html><head><title>Two, longer</title></head><body><nav>menu</nav>\n"
+                        "<main class=\"other\"><p>second <b>text</b></p></main>\n<footer>f</footer></body></html>";
+  CHECK_FALSE(PageFrameHash(a).empty());
+  CHECK(PageFrameHash(a) == PageFrameHash(b));  // only <main> and the title differ
+  std::string c = b;
+  c.replace(c.find("menu"), 4, "MENU");
+  CHECK(PageFrameHash(c) != PageFrameHash(a));  // the menu changed
+  std::string d = a;
+  d.replace(d.find("<footer>f"), 9, "<footer>g");
+  CHECK(PageFrameHash(d) != PageFrameHash(a));
+  // No <main>, or two: nothing to swap.
+  CHECK(PageFrameHash("<html><body><div>x</div></body></html>").empty());
+  CHECK(PageFrameHash("<body><main>a</main><main>b</main></body>").empty());
+  CHECK(PageFrameHash("<body><mainly>a</mainly></body>").empty());
+  CHECK(PageFrameHash("<body></main><main>a</body>").empty());
+}
+
+TEST_CASE("serve: pages tell the live-reload script their hash, frame and the assets' epoch", "[serve]") {
+  Fixture f;
+  auto c = f.Client();
+  auto site = f.server->site();
+  CHECK(site.assets_epoch == 1);
+  const std::string brief_key = [&] {
+    for (const auto& [path, file] : *site.files)
+      if (path.rfind("briefings/", 0) == 0 && path.find(".html") != std::string::npos) return path;
+    return std::string();
+  }();
+  REQUIRE_FALSE(brief_key.empty());
+  const std::string url = "/" + brief_key;
+  std::string page = c.Get(url.c_str())->body;
+  const auto& file = site.files->at(brief_key);
+  CHECK(SnippetAttribute(page, "data-dossier-page") == file.hash);
+  CHECK(SnippetAttribute(page, "data-dossier-frame") == PageFrameHash(file.text()));
+  CHECK_FALSE(SnippetAttribute(page, "data-dossier-frame").empty());
+  CHECK(SnippetAttribute(page, "data-dossier-assets") == "1");
+  // The 404 page at a missing path is no file of the site: it always reloads.
+  std::string missing = c.Get("/nothing-here.html")->body;
+  CHECK(SnippetAttribute(missing, "data-dossier-page").empty());
+  CHECK(SnippetAttribute(missing, "data-dossier-frame").empty());
+
+  // A seed edit changes pages only: the assets' epoch stays, the briefing's
+  // hash changes and its frame does not (the same template).
+  {
+    std::ofstream out(f.dir / "seeds" / kSeed, std::ios::app);
+    out << "\nA paragraph added while serving, about the Frame Test Marker.\n";
+  }
+  REQUIRE(f.server->WaitForBuilds(2, std::chrono::seconds(20)));
+  site = f.server->site();
+  CHECK(site.epoch == 2);
+  CHECK(site.assets_epoch == 1);
+  std::string after;
+  for (const auto& [path, file2] : *site.files) {
+    if (file2.text().find("Frame Test Marker") != std::string::npos && path.rfind("briefings/", 0) == 0) after = path;
+  }
+  REQUIRE_FALSE(after.empty());
+  std::string edited = c.Get(("/" + after).c_str())->body;
+  CHECK(SnippetAttribute(edited, "data-dossier-live") == "2");
+  CHECK(SnippetAttribute(edited, "data-dossier-assets") == "1");
+  CHECK(SnippetAttribute(edited, "data-dossier-page") == site.files->at(after).hash);
+  if (after == brief_key) {
+    CHECK(SnippetAttribute(edited, "data-dossier-page") != SnippetAttribute(page, "data-dossier-page"));
+    CHECK(SnippetAttribute(edited, "data-dossier-frame") == SnippetAttribute(page, "data-dossier-frame"));
+  }
+
+  // A stylesheet edit: open pages must reload to get it.
+  {
+    std::ofstream out(f.dir / "themes/default/static/assets/site.css", std::ios::app);
+    out << "\nbody { outline: 1px solid red; }\n";
+  }
+  REQUIRE(f.server->WaitForBuilds(3, std::chrono::seconds(20)));
+  site = f.server->site();
+  CHECK(site.epoch == 3);
+  CHECK(site.assets_epoch == 3);
+  CHECK(SnippetAttribute(c.Get(url.c_str())->body, "data-dossier-assets") == "3");
 }
 
 // The search index is made after the new pages are served (they reload at

@@ -217,6 +217,8 @@
 
   var uid = 0;
 
+  var pages = [];  // the search page's UI (results shown in the page)
+
   function SearchUI(input, opts) {
     this.input = input;
     this.list = opts.list;
@@ -230,6 +232,7 @@
     this.lastQuery = null;
     this.prefix = 'sr' + (++uid) + '-';
     this.bind();
+    if (this.page) pages.push(this);
   }
 
   SearchUI.prototype.bind = function () {
@@ -439,8 +442,10 @@
 
   // ------------------------------------------------------------ start
 
-  function init() {
-    var boxes = doc.querySelectorAll('[data-search-box]');
+  // Binds the search forms inside `root` (the document, or a <main> that
+  // `dossier serve` swapped in after a rebuild).
+  function bindWithin(root) {
+    var boxes = root.querySelectorAll('[data-search-box]');
     Array.prototype.forEach.call(boxes, function (form) {
       var input = form.querySelector('[data-search-input]');
       if (!input) return;
@@ -450,7 +455,7 @@
         drop: form.querySelector('[data-search-drop]')
       });
     });
-    var pageForm = doc.querySelector('[data-search-page]');
+    var pageForm = root.querySelector('[data-search-page]');
     if (pageForm) {
       var input = pageForm.querySelector('[data-search-input]');
       var ui = new SearchUI(input, {
@@ -465,8 +470,34 @@
         ui.say('Search is unavailable: the search index could not be loaded.');
       });
     }
+  }
+
+  function init() {
+    bindWithin(doc);
     highlightSentence();
     window.addEventListener('hashchange', highlightSentence);
+    // Previewing with `dossier serve`: after a rebuild the index may have
+    // changed (it is loaded again on the next search), and the page's
+    // <main> may have been replaced.
+    doc.addEventListener('dossier:live-update', function (e) {
+      state.idx = null;
+      state.store = null;
+      state.promise = null;
+      state.error = null;
+      pages = pages.filter(function (ui) { return ui.input.isConnected; });
+      if (e.detail && e.detail.swapped) {
+        var main = doc.querySelector('main');
+        if (main) bindWithin(main);
+        highlightSentence();
+      }
+      // Results shown in the page are searched again in the new index.
+      pages.forEach(function (ui) {
+        if (ui.input.value.trim() && ui.lastQuery !== null) {
+          ui.lastQuery = null;
+          ui.update();
+        }
+      });
+    });
   }
 
   if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', init);
