@@ -145,7 +145,9 @@ constexpr std::string_view kSnippetTail = R"JS(">
       epoch = Math.max(epoch, +s.getAttribute('data-dossier-live'));
       busy = false;
       document.dispatchEvent(new CustomEvent('dossier:live-update', { detail: { swapped: swapped } }));
-      if (wanted > epoch) update(wanted);
+      var again = wanted;
+      wanted = 0;
+      if (again > epoch) update(again);
     }).catch(reload);
   }
   es.addEventListener('epoch', function (e) { if (+e.data > epoch) update(+e.data); });
