@@ -83,7 +83,10 @@ void PrintBuild(const serve::BuildEvent& ev, bool quiet, bool timings) {
     return;
   }
   if (quiet) return;
-  const std::string search = ev.search_seconds > 0 ? ", search index " + Seconds(ev.search_seconds) + " after" : "";
+  const std::string search =
+      ev.search_superseded ? ", search index dropped (a newer build was out first)"
+      : ev.search_seconds > 0 ? ", search index " + Seconds(ev.search_seconds) + " after"
+                              : "";
   if (ev.initial) {
     std::fprintf(stderr, "built %zu pages in memory in %.2f s (pipeline %.2f s)%s; %zu warning(s)\n", ev.pages,
                  ev.seconds, ev.pipeline_seconds, search.c_str(), diags.WarningCount());

@@ -117,8 +117,11 @@ struct BuildReport {
   // the three search files (search-index.json, search-store.json,
   // search-data.js; the bytes a build without deferral gives) to `site`
   // and to the BuildCache, sets `report->search_bytes` and warns over the
-  // budget. Run it once, only after a successful build, before the next
-  // build with the same BuildCache.
+  // budget. Run it at most once, only after that build succeeded. It may
+  // run while later builds with the same BuildCache do (serve makes it on a
+  // thread of its own): it records its files in the cache under the cache's
+  // lock, keyed like every rendered file, so a later build uses them only
+  // for the same documents.
   std::function<void(MemorySite* site, BuildReport* report, core::Diagnostics* diagnostics)> deferred_search;
   std::vector<std::pair<std::string, double>> timings;  // stage -> seconds
 };

@@ -57,13 +57,17 @@ struct BuildCache::Impl {
   // content/briefings files known to hold exactly the page of a ComposeKey:
   // rel_path -> (ComposeKey, FileStamp after it was written or read).
   std::map<std::string, std::pair<uint64_t, uint64_t>> briefing_files;
-  // Start and end of one build's use of the render maps.
+  // Start and end of one build's use of the render maps. Under `mutex`:
+  // serve's deferred search index (BuildReport::deferred_search) may record
+  // its files in `rendered` while the next build runs.
   void BeginRender() {
+    std::lock_guard<std::mutex> lock(mutex);
     next_rendered.clear();
     next_bodies.clear();
   }
   // The maps of the previous build go to `garbage` (serve) or are freed.
   void EndRender(Garbage* garbage) {
+    std::lock_guard<std::mutex> lock(mutex);
     rendered.swap(next_rendered);
     bodies.swap(next_bodies);
     Discard(garbage, next_rendered);

@@ -131,6 +131,7 @@ struct BuildEvent {
   double seconds = 0;               // the whole rebuild, as seen by the server
   double pipeline_seconds = 0;      // of which pipeline::Build
   double search_seconds = 0;        // the search index, made after the pages were served
+  bool search_superseded = false;   // ... and dropped: a newer build was out first
   std::vector<std::pair<std::string, double>> timings;  // pipeline stage -> seconds
   std::set<ChangeKind> kinds;      // what changed (empty for the initial build)
   std::string first_change;        // one changed path, for the log

@@ -372,31 +372,104 @@ struct DevServer::Impl {
     // the user edits after this is seen as an edit, not as the build's own
     // write (so not after the search index, which can take a while).
     SnapshotBriefings();
-    if (search_due) {
-      // Open pages are reloading already; the search files follow (the
-      // served site is a copy of the published one, plus those files), and
-      // a request for one of them waits for this (WaitForSite).
-      auto search_start = Clock::now();
-      auto with_search = std::make_shared<pipeline::MemorySite>(*files);
-      // At a lower priority (nice 10, inherited by its helper threads), so
-      // that the browsers reloading the open pages come first.
-      std::thread([&] {
-        LowerThreadPriority();
-        if (o.before_search) o.before_search();
-        report.deferred_search(with_search.get(), &report, &ev.diagnostics);
-      }).join();
-      ev.search_seconds = std::chrono::duration<double>(Clock::now() - search_start).count();
-      {
-        std::lock_guard<std::mutex> lock(site_mutex);
-        current.files = std::move(with_search);  // the pages-only site is still `files`
-        search_pending = false;
-      }
-      site_cv.notify_all();
-    }
     files.reset();
+    if (search_due) {
+      // Open pages are updating already; the search files follow, made on a
+      // thread of their own (the served site is a copy of the published
+      // one, plus those files), while this thread goes on with the next
+      // edit. A request for one of them waits for it (WaitForSite).
+      StartSearch(std::move(ev), std::move(report.deferred_search), std::move(garbage));
+      if (initial) FinishSearches(true);
+      return {};
+    }
     garbage.clear();
     if (o.on_build) o.on_build(ev);
     return ev;
+  }
+
+  // ---- the search index, after the pages ----
+
+  // A search index being made after its pages were published
+  // (BuildReport::deferred_search). Builder thread only, except `done`.
+  struct SearchJob {
+    BuildEvent ev;                                // reported once the job is over
+    std::shared_ptr<pipeline::MemorySite> site;  // the pages, then the search files
+    pipeline::BuildReport report;
+    pipeline::Garbage garbage;  // what the build is done with: freed by the job
+    Clock::time_point start;
+    double seconds = 0;
+    std::atomic<bool> done{false};
+    std::thread thread;
+  };
+  std::vector<std::unique_ptr<SearchJob>> search_jobs;
+
+  bool AnySearchDone() const {
+    for (const auto& j : search_jobs)
+      if (j->done) return true;
+    return false;
+  }
+
+  void StartSearch(BuildEvent ev, std::function<void(pipeline::MemorySite*, pipeline::BuildReport*,
+                                                      core::Diagnostics*)> make, pipeline::Garbage garbage) {
+    auto job = std::make_unique<SearchJob>();
+    SearchJob* j = job.get();
+    j->ev = std::move(ev);
+    {
+      std::lock_guard<std::mutex> lock(site_mutex);
+      j->site = std::make_shared<pipeline::MemorySite>(*current.files);
+    }
+    j->garbage = std::move(garbage);
+    j->start = Clock::now();
+    auto run = [this, j, make = std::move(make)] {
+      // At a lower priority (nice 10, inherited by its helper threads), so
+      // that the browsers updating their pages and the next rebuild come
+      // first on a machine with few cores.
+      LowerThreadPriority();
+      if (o.before_search) o.before_search();
+      make(j->site.get(), &j->report, &j->ev.diagnostics);
+      j->seconds = std::chrono::duration<double>(Clock::now() - j->start).count();
+      j->garbage.clear();
+      {
+        std::lock_guard<std::mutex> lock(pending_mutex);
+        j->done = true;
+      }
+      pending_cv.notify_all();
+    };
+    search_jobs.push_back(std::move(job));
+    try {
+      j->thread = std::thread(run);
+    } catch (const std::system_error&) {  // no thread: made here
+      run();
+    }
+  }
+
+  // Publishes the search files of the jobs that are done (with `wait`: of
+  // every job, waiting for them): when the site they were made for is still
+  // the one served, they join it; after a newer build they are dropped (that
+  // build made or makes its own). Then each job's build is reported.
+  void FinishSearches(bool wait) {
+    for (auto it = search_jobs.begin(); it != search_jobs.end();) {
+      SearchJob& j = **it;
+      if (!wait && !j.done) {
+        ++it;
+        continue;
+      }
+      if (j.thread.joinable()) j.thread.join();
+      bool published = false;
+      {
+        std::lock_guard<std::mutex> lock(site_mutex);
+        if (current.epoch == j.ev.epoch && search_pending) {
+          current.files = std::move(j.site);
+          search_pending = false;
+          published = true;
+        }
+      }
+      if (published) site_cv.notify_all();
+      j.ev.search_seconds = j.seconds;
+      j.ev.search_superseded = !published;
+      if (o.on_build) o.on_build(j.ev);
+      it = search_jobs.erase(it);
+    }
   }
 
   static bool IsPage(const std::string& key) { return core::EndsWith(key, ".html"); }
@@ -453,8 +526,8 @@ struct DevServer::Impl {
       std::vector<Change> batch;
       {
         std::unique_lock<std::mutex> lock(pending_mutex);
-        auto ready = [&] { return stopping || !pending.empty(); };
-        if (trim_due && !pending_cv.wait_for(lock, trim_after, ready)) {
+        auto ready = [&] { return stopping || !pending.empty() || AnySearchDone(); };
+        if (trim_due && search_jobs.empty() && !pending_cv.wait_for(lock, trim_after, ready)) {
           lock.unlock();
           TrimHeap();
           trim_due = false;
@@ -462,6 +535,11 @@ struct DevServer::Impl {
         }
         pending_cv.wait(lock, ready);
         if (stopping) break;
+        if (AnySearchDone()) {
+          lock.unlock();
+          FinishSearches(false);
+          continue;
+        }
         auto first = Clock::now();
         while (!stopping) {  // debounce: wait for a quiet spell
           auto until = last_change + (AllSettled(pending) ? settled_quiet : quiet);
@@ -479,6 +557,7 @@ struct DevServer::Impl {
       Build(real, false);
       trim_due = true;
     }
+    FinishSearches(true);
   }
 
   // Nice +10 for the calling thread (Linux: nice is per thread); best effort.

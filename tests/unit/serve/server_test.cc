@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -463,6 +464,61 @@ TEST_CASE("serve: search files asked for right after a rebuild are the new build
   // Made at a lower priority than the pages, which browsers are reloading.
   CHECK(nice == std::min(19, getpriority(PRIO_PROCESS, 0) + 10));
   reader.Join();
+}
+
+// The search index is made on a thread of its own: an edit saved while the
+// previous rebuild's index is still being made is rebuilt at once, and the
+// index that was overtaken is dropped, not published over the newer pages.
+TEST_CASE("serve: a rebuild does not wait for the previous rebuild's search index", "[serve]") {
+  std::mutex m;
+  std::condition_variable cv;
+  bool release = false;
+  std::atomic<int> calls{0};
+  Fixture f("/", false, [&] {
+    if (calls++ != 1) return;  // hold the first rebuild's index only
+    std::unique_lock<std::mutex> lock(m);
+    cv.wait(lock, [&] { return release; });
+  });
+  auto let_go = [&] {
+    {
+      std::lock_guard<std::mutex> lock(m);
+      release = true;
+    }
+    cv.notify_all();
+  };
+  struct LetGo {  // never leave the index thread waiting (the server joins it)
+    std::function<void()> fn;
+    ~LetGo() { fn(); }
+  } guard{let_go};
+  auto epoch_is = [&](uint64_t want) {
+    for (int i = 0; i < 1000 && f.server->epoch() < want; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return f.server->epoch() == want;
+  };
+  const std::string first = "quarblet", second = "zindleflax";  // left as they are by the stemmer
+  {
+    std::ofstream out(f.dir / "seeds" / kSeed, std::ios::app);
+    out << "\nThe minister called the first plan " << first << ".\n";
+  }
+  REQUIRE(epoch_is(2));  // its pages are out; its index is held
+  {
+    std::ofstream out(f.dir / "seeds" / kSeed, std::ios::app);
+    out << "\nThe minister called the second plan " << second << ".\n";
+  }
+  // Built and published while the first rebuild's index is still held.
+  REQUIRE(epoch_is(3));
+  auto c = f.Client();
+  std::string index = c.Get("/search-index.json")->body;  // waits for the second rebuild's index
+  CHECK(calls == 3);  // made while the first one is still held
+  CHECK(index.find(second) != std::string::npos);
+  CHECK(index.find(first) != std::string::npos);
+  let_go();
+  // The held index is dropped: what is served stays the newest build's.
+  REQUIRE(f.server->WaitForBuilds(3, std::chrono::seconds(10)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto site = f.server->site();
+  CHECK(site.epoch == 3);
+  CHECK(c.Get("/search-index.json")->body == index);
+  CHECK(site.files->at("search-index.json").text() == index);
 }
 
 TEST_CASE("serve: a hand edit to a briefing is rebuilt, the rebuild's own briefing writes are not", "[serve]") {
