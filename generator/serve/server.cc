@@ -472,7 +472,9 @@ struct DevServer::Impl {
     }
   }
 
-  static bool IsPage(const std::string& key) { return core::EndsWith(key, ".html"); }
+  // A page: served as HTML, with the live-reload script.
+  static bool IsHtmlType(std::string_view mime) { return core::StartsWith(mime, "text/html"); }
+  static bool IsPage(const std::string& key) { return IsHtmlType(MimeTypeFor(key)); }
 
   // True when a file other than a page or a search file differs between
   // the two sites (added, removed or changed).
@@ -660,7 +662,7 @@ struct DevServer::Impl {
       return;
     }
     std::string mime = MimeTypeFor(rp.key);
-    bool html = core::StartsWith(mime, "text/html");
+    bool html = IsHtmlType(mime);
     // HTML carries the epoch in its snippet, so its tag does too: a page
     // cached at an older epoch must not be revalidated (it would reload
     // itself again and again).
