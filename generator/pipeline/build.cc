@@ -6,8 +6,10 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <system_error>
 #include <thread>
+#include <unordered_map>
 
 #include "pipeline/pipeline_internal.h"
 
@@ -102,10 +104,26 @@ void RemoveStaleBuilds(const fs::path& out) {
   }
 }
 
+// Fingerprints of the context's entries, by name and by article id, made
+// once per build: a briefing's key then costs one hash lookup per entity
+// and related article instead of a walk down the context's ordered maps.
+struct ComposeKeyIndex {
+  std::unordered_map<std::string_view, uint64_t> entities, articles;
+  explicit ComposeKeyIndex(const compose::ComposeContext& ctx) {
+    entities.reserve(ctx.entities.size());
+    for (const auto& [name, ref] : ctx.entities)
+      entities.emplace(name, core::Fingerprint().Add(ref.name).Add(ref.kind).Add(ref.slug).Add(ref.count).value());
+    articles.reserve(ctx.articles.size());
+    for (const auto& [id, st] : ctx.articles)
+      articles.emplace(id, core::Fingerprint().Add(st.first).Add(st.second).value());
+  }
+};
+
 // Fingerprint of everything ComposeBriefing reads: the article, its
 // analysis, the directory entries of its entities, the slugs and titles of
 // its related articles, and the config it uses.
-uint64_t ComposeKey(const ingest::Article& a, const analyse::ArticleAnalysis& an, const compose::ComposeContext& ctx) {
+uint64_t ComposeKey(const ingest::Article& a, const analyse::ArticleAnalysis& an, const compose::ComposeContext& ctx,
+                    const ComposeKeyIndex& index) {
   core::Fingerprint f;
   f.Add(a.id).Add(a.source_path).Add(a.slug).Add(a.title).Add(a.title_derived).Add(a.byline).Add(a.byline_url);
   f.Add(a.date).Add(a.source_url).Add(a.publisher).Add(a.content_hash).Add(a.slug_from_front_matter);
@@ -113,18 +131,15 @@ uint64_t ComposeKey(const ingest::Article& a, const analyse::ArticleAnalysis& an
     f.Add(static_cast<uint64_t>(v.size()));
     for (const auto& x : v) f.Add(x);
   };
-  list(a.paragraphs);
-  list(a.notes);
-  list(a.credits);
-  list(a.tags);
-  f.Add(static_cast<uint64_t>(a.related_links.size()));
-  for (const auto& l : a.related_links) f.Add(l.text).Add(l.url);
+  // The parsed text (paragraphs, notes, credits, tags, links) and the
+  // sentences are functions of the decoded source text and its path alone
+  // (ingest and sentence splitting take no options), both hashed above.
+  f.Add(static_cast<uint64_t>(a.paragraphs.size())).Add(static_cast<uint64_t>(a.notes.size()));
   auto ints = [&](const std::vector<int>& v) {
     f.Add(static_cast<uint64_t>(v.size()));
     for (int x : v) f.Add(x);
   };
   f.Add(an.id).Add(static_cast<uint64_t>(an.sentences.size()));
-  for (const auto& x : an.sentences) f.Add(x.text).Add(x.paragraph);
   ints(an.summary);
   ints(an.ranking);
   ints(an.key_points);
@@ -135,9 +150,9 @@ uint64_t ComposeKey(const ingest::Article& a, const analyse::ArticleAnalysis& an
     f.Add(e.name).Add(e.kind).Add(e.count);
     list(e.variants);
     ints(e.sentences);
-    auto ref = ctx.entities.find(e.name);
-    if (ref == ctx.entities.end()) f.Add(false);
-    else f.Add(true).Add(ref->second.name).Add(ref->second.kind).Add(ref->second.slug).Add(ref->second.count);
+    auto ref = index.entities.find(e.name);
+    if (ref == index.entities.end()) f.Add(false);
+    else f.Add(true).Add(ref->second);
   }
   f.Add(static_cast<uint64_t>(an.quotes.size()));
   for (const auto& q : an.quotes) f.Add(q.speaker).Add(q.text).Add(q.sentence);
@@ -145,9 +160,9 @@ uint64_t ComposeKey(const ingest::Article& a, const analyse::ArticleAnalysis& an
   for (const auto& r : an.related) {
     f.Add(r.id).Add(r.score);
     list(r.shared);
-    auto other = ctx.articles.find(r.id);
-    if (other == ctx.articles.end()) f.Add(false);
-    else f.Add(true).Add(other->second.first).Add(other->second.second);
+    auto other = index.articles.find(r.id);
+    if (other == index.articles.end()) f.Add(false);
+    else f.Add(true).Add(other->second);
   }
   f.Add(ctx.brief_sentences);
   return f.value();
@@ -304,7 +319,11 @@ Status Build(const config::SiteConfig& config, const BuildOptions& given, BuildR
   pages.reserve(articles.size());
   pages.resize(articles.size());
   std::vector<uint64_t> compose_keys(articles.size(), 0);
-  if (cache != nullptr) cache->next_composed.clear();
+  std::optional<ComposeKeyIndex> key_index;
+  if (cache != nullptr) key_index.emplace(ctx);
+  // In memory (serve), each briefing's (key, page), gathered into the
+  // cache after the loop: the loop only reads the previous build's map.
+  std::vector<std::shared_ptr<const compose::Page>> kept(cache != nullptr && !on_disk ? articles.size() : 0);
   st = ParallelFor(articles.size(), config.threads, [&](size_t i) {
     if (cache == nullptr) {
       pages[i] = compose::ComposeBriefing(articles[i], analyses[i], ctx);
@@ -313,27 +332,28 @@ Status Build(const config::SiteConfig& config, const BuildOptions& given, BuildR
     // With a BuildCache: composed again only when its inputs changed (on
     // disk, composed pages are not kept: the key tells WriteBriefings
     // which briefing files already hold their page).
-    uint64_t key = ComposeKey(articles[i], analyses[i], ctx);
+    uint64_t key = ComposeKey(articles[i], analyses[i], ctx, *key_index);
     compose_keys[i] = key;
     if (on_disk) {
       pages[i] = compose::ComposeBriefing(articles[i], analyses[i], ctx);
       return Status::Ok();
     }
     std::shared_ptr<const compose::Page> page;
-    {
-      std::lock_guard<std::mutex> lock(cache->mutex);
-      auto it = cache->composed.find(articles[i].id);
-      if (it != cache->composed.end() && it->second.first == key) page = it->second.second;
-    }
+    auto it = cache->composed.find(articles[i].id);
+    if (it != cache->composed.end() && it->second.first == key) page = it->second.second;
     if (page == nullptr)
       page = std::make_shared<const compose::Page>(compose::ComposeBriefing(articles[i], analyses[i], ctx));
     pages[i] = *page;
-    std::lock_guard<std::mutex> lock(cache->mutex);
-    cache->next_composed[articles[i].id] = {key, page};
+    kept[i] = std::move(page);
     return Status::Ok();
   });
   if (!st.ok()) return st;
-  if (cache != nullptr) cache->composed.swap(cache->next_composed);
+  if (cache != nullptr && !on_disk) {
+    cache->next_composed.clear();
+    for (size_t i = 0; i < articles.size(); ++i)
+      cache->next_composed[articles[i].id] = {compose_keys[i], std::move(kept[i])};
+    cache->composed.swap(cache->next_composed);
+  }
   // The pages now carry what rendering needs; free the rest early.
   Discard(options.garbage, articles);
   Discard(options.garbage, analyses);
