@@ -1,7 +1,11 @@
 #include <algorithm>
+#include <atomic>
+#include <functional>
 #include <map>
 #include <regex>
 #include <set>
+#include <system_error>
+#include <thread>
 
 #include "ingest/ingest.h"
 
@@ -12,6 +16,26 @@ namespace fs = std::filesystem;
 bool IsArticleFile(const fs::path& p) {
   std::string ext = core::ToLowerAscii(p.extension().string());
   return ext == ".txt" || ext == ".md" || ext == ".markdown";
+}
+
+// Runs fn(i) for every i in [0, n) on up to the machine's cores (each index
+// once; an interrupt stops handing out new ones).
+void ForEachFile(size_t n, const std::function<void(size_t)>& fn) {
+  std::atomic<size_t> next{0};
+  auto run = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < n && !core::InterruptRequested();) fn(i);
+  };
+  const size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), (n + 63) / 64);
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) {
+    try {
+      pool.emplace_back(run);
+    } catch (const std::system_error&) {
+      break;  // no more threads: the others share the work
+    }
+  }
+  run();
+  for (auto& t : pool) t.join();
 }
 
 }  // namespace
@@ -169,39 +193,61 @@ core::Status LoadArticles(const fs::path& seeds_dir, const IngestOptions& option
     cache->entries.clear();
     cache->options_key = options_key;
   }
-  std::map<std::string, LoadCache::Entry> next;
-  for (const auto& [rel, abs] : files) {
-    if (core::InterruptRequested()) return core::Interrupted();
-    std::string display = core::GenericString(seeds_dir / rel);
-    Article a;
-    bool parsed;
-    if (cache != nullptr) {
+  if (cache != nullptr) {
+    std::map<std::string, LoadCache::Entry> next;
+    // Stamping, reading and parsing run on every core, each file in its own
+    // slot (an unchanged file's entry is moved out of the cache, a copy of
+    // its article made for the build); what follows runs in file order, so
+    // messages, ids and the output do not depend on the threads.
+    std::vector<LoadCache::Entry> entries(files.size());
+    std::vector<Article> copies(files.size());
+    ForEachFile(files.size(), [&](size_t i) {
+      const auto& [rel, abs] = files[i];
+      std::string display = core::GenericString(seeds_dir / rel);
       uint64_t stamp = core::FileStamp(abs);
       auto it = cache->entries.find(rel);
-      LoadCache::Entry e;
+      LoadCache::Entry& e = entries[i];
       if (stamp != 0 && it != cache->entries.end() && it->second.stamp == stamp && it->second.display == display) {
         e = std::move(it->second);
       } else {
         e.stamp = stamp;
-        e.display = display;
-        e.parsed = LoadOne(abs, rel, display, options, &e.article, &e.diagnostics);
+        e.display = std::move(display);
+        e.parsed = LoadOne(abs, rel, e.display, options, &e.article, &e.diagnostics);
       }
+      if (e.parsed) copies[i] = e.article;
+    });
+    if (core::InterruptRequested()) return core::Interrupted();
+    for (size_t i = 0; i < files.size(); ++i) {
+      const std::string& rel = files[i].first;
+      LoadCache::Entry& e = entries[i];
       diagnostics->Append(e.diagnostics);
-      parsed = e.parsed;
-      if (parsed) a = e.article;
+      const bool parsed = e.parsed;
+      const std::string display = e.display;
       next.emplace(rel, std::move(e));
-    } else {
-      parsed = LoadOne(abs, rel, display, options, &a, diagnostics);
+      if (!parsed) continue;
+      Article& a = copies[i];
+      auto [pos, inserted] = id_owner.emplace(a.id, rel);
+      if (!inserted) {
+        diagnostics->Warn({display}, "skipped: same id '" + a.id + "' as " + pos->second + " (rename one of them)");
+        continue;
+      }
+      articles->push_back(std::move(a));
     }
-    if (!parsed) continue;
-    auto [pos, inserted] = id_owner.emplace(a.id, rel);
-    if (!inserted) {
-      diagnostics->Warn({display}, "skipped: same id '" + a.id + "' as " + pos->second + " (rename one of them)");
-      continue;
+    cache->entries = std::move(next);
+  } else {
+    for (const auto& [rel, abs] : files) {
+      if (core::InterruptRequested()) return core::Interrupted();
+      std::string display = core::GenericString(seeds_dir / rel);
+      Article a;
+      if (!LoadOne(abs, rel, display, options, &a, diagnostics)) continue;
+      auto [pos, inserted] = id_owner.emplace(a.id, rel);
+      if (!inserted) {
+        diagnostics->Warn({display}, "skipped: same id '" + a.id + "' as " + pos->second + " (rename one of them)");
+        continue;
+      }
+      articles->push_back(std::move(a));
     }
-    articles->push_back(std::move(a));
   }
-  if (cache != nullptr) cache->entries = std::move(next);
   std::sort(articles->begin(), articles->end(), [](const Article& x, const Article& y) { return x.id < y.id; });
   AssignUniqueSlugs(articles);
   return core::Status::Ok();
