@@ -16,6 +16,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <iterator>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -229,6 +230,11 @@ struct DevServer::Impl {
   std::string error_text;  // "" when the last build was clean
   uint64_t error_seq = 0;
   size_t streams = 0;
+
+  // ---- PageFrameHash by page content hash (guarded by frame_mutex) ----
+  static constexpr size_t kFrameHashesMax = 1 << 16;
+  std::mutex frame_mutex;
+  std::map<std::string, std::string, std::less<>> frame_hashes;
 
   // ---- pending changes (guarded by pending_mutex) ----
   std::mutex pending_mutex;
@@ -609,9 +615,24 @@ struct DevServer::Impl {
 
   // `hash`: the page's content hash ("" for a page that is not a file of
   // the site, such as the 404 page at a missing path).
-  static std::string WithSnippet(const std::string& page, const Site& site, std::string_view hash) {
+  // PageFrameHash of a page of the site, by its content hash: worked out on
+  // the page's first request, not on every one (a page is hashed whole).
+  std::string FrameHashOf(const std::string& page, std::string_view hash) {
+    {
+      std::lock_guard<std::mutex> lock(frame_mutex);
+      auto it = frame_hashes.find(hash);
+      if (it != frame_hashes.end()) return it->second;
+    }
+    std::string frame = PageFrameHash(page);
+    std::lock_guard<std::mutex> lock(frame_mutex);
+    if (frame_hashes.size() >= kFrameHashesMax) frame_hashes.clear();  // pages of many builds ago
+    frame_hashes.emplace(std::string(hash), frame);
+    return frame;
+  }
+
+  std::string WithSnippet(const std::string& page, const Site& site, std::string_view hash) {
     std::string snippet =
-        LiveReloadSnippet(site.epoch, site.assets_epoch, hash, hash.empty() ? "" : PageFrameHash(page));
+        LiveReloadSnippet(site.epoch, site.assets_epoch, hash, hash.empty() ? "" : FrameHashOf(page, hash));
     std::string out;
     out.reserve(page.size() + snippet.size());
     size_t body = page.rfind("</body>");
