@@ -26,7 +26,11 @@
   var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July',
     'August', 'September', 'October', 'November', 'December'];
 
-  var state = { idx: null, store: null, promise: null, error: null };
+  // The loaded index. A rebuild under `dossier serve` replaces the object
+  // (see init), so a load still in flight fills the object it started
+  // with, never the new one.
+  function freshState() { return { idx: null, store: null, promise: null, error: null }; }
+  var state = freshState();
 
   // ------------------------------------------------------------ loading
 
@@ -64,19 +68,20 @@
   }
 
   function ensureIndex() {
-    if (state.promise) return state.promise;
+    var s = state;
+    if (s.promise) return s.promise;
     var lunrReady = window.lunr ? Promise.resolve() : loadScript(ROOT + 'assets/lunr.min.js');
-    state.promise = Promise.all([lunrReady, loadData()]).then(function (r) {
+    s.promise = Promise.all([lunrReady, loadData()]).then(function (r) {
       var data = r[1];
-      state.idx = window.lunr.Index.load(data.index);
-      state.store = data.store || {};
-      return state;
+      s.idx = window.lunr.Index.load(data.index);
+      s.store = data.store || {};
+      return s;
     });
-    state.promise.catch(function (err) {
-      state.error = err;
+    s.promise.catch(function (err) {
+      s.error = err;
       if (window.console) console.warn('Dossier search: ' + err.message);
     });
-    return state.promise;
+    return s.promise;
   }
 
   // ------------------------------------------------------------ querying
@@ -480,10 +485,7 @@
     // changed (it is loaded again on the next search), and the page's
     // <main> may have been replaced.
     doc.addEventListener('dossier:live-update', function (e) {
-      state.idx = null;
-      state.store = null;
-      state.promise = null;
-      state.error = null;
+      state = freshState();
       pages = pages.filter(function (ui) { return ui.input.isConnected; });
       if (e.detail && e.detail.swapped) {
         var main = doc.querySelector('main');
