@@ -193,61 +193,49 @@ core::Status LoadArticles(const fs::path& seeds_dir, const IngestOptions& option
     cache->entries.clear();
     cache->options_key = options_key;
   }
-  if (cache != nullptr) {
-    std::map<std::string, LoadCache::Entry> next;
-    // Stamping, reading and parsing run on every core, each file in its own
-    // slot (an unchanged file's entry is moved out of the cache, a copy of
-    // its article made for the build); what follows runs in file order, so
-    // messages, ids and the output do not depend on the threads.
-    std::vector<LoadCache::Entry> entries(files.size());
-    std::vector<Article> copies(files.size());
-    ForEachFile(files.size(), [&](size_t i) {
-      const auto& [rel, abs] = files[i];
-      std::string display = core::GenericString(seeds_dir / rel);
-      uint64_t stamp = core::FileStamp(abs);
+  // Stamping (with a cache), reading and parsing run on every core, each
+  // file in its own slot: an unchanged file's entry is moved out of the
+  // cache, and a copy of its article made for the build. What follows runs
+  // in file order, so messages, ids and the output do not depend on the
+  // threads.
+  std::vector<LoadCache::Entry> entries(files.size());
+  std::vector<Article> copies(cache != nullptr ? files.size() : 0);
+  ForEachFile(files.size(), [&](size_t i) {
+    const auto& [rel, abs] = files[i];
+    LoadCache::Entry& e = entries[i];
+    e.display = core::GenericString(seeds_dir / rel);
+    if (cache != nullptr) {
+      e.stamp = core::FileStamp(abs);
       auto it = cache->entries.find(rel);
-      LoadCache::Entry& e = entries[i];
-      if (stamp != 0 && it != cache->entries.end() && it->second.stamp == stamp && it->second.display == display) {
+      if (e.stamp != 0 && it != cache->entries.end() && it->second.stamp == e.stamp &&
+          it->second.display == e.display) {
         e = std::move(it->second);
       } else {
-        e.stamp = stamp;
-        e.display = std::move(display);
         e.parsed = LoadOne(abs, rel, e.display, options, &e.article, &e.diagnostics);
       }
       if (e.parsed) copies[i] = e.article;
-    });
-    if (core::InterruptRequested()) return core::Interrupted();
-    for (size_t i = 0; i < files.size(); ++i) {
-      const std::string& rel = files[i].first;
-      LoadCache::Entry& e = entries[i];
-      diagnostics->Append(e.diagnostics);
-      const bool parsed = e.parsed;
-      const std::string display = e.display;
-      next.emplace(rel, std::move(e));
-      if (!parsed) continue;
-      Article& a = copies[i];
-      auto [pos, inserted] = id_owner.emplace(a.id, rel);
-      if (!inserted) {
-        diagnostics->Warn({display}, "skipped: same id '" + a.id + "' as " + pos->second + " (rename one of them)");
-        continue;
-      }
-      articles->push_back(std::move(a));
+    } else {
+      e.parsed = LoadOne(abs, rel, e.display, options, &e.article, &e.diagnostics);
     }
-    cache->entries = std::move(next);
-  } else {
-    for (const auto& [rel, abs] : files) {
-      if (core::InterruptRequested()) return core::Interrupted();
-      std::string display = core::GenericString(seeds_dir / rel);
-      Article a;
-      if (!LoadOne(abs, rel, display, options, &a, diagnostics)) continue;
+  });
+  if (core::InterruptRequested()) return core::Interrupted();
+  std::map<std::string, LoadCache::Entry> next;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string& rel = files[i].first;
+    LoadCache::Entry& e = entries[i];
+    diagnostics->Append(e.diagnostics);
+    if (e.parsed) {
+      Article& a = cache != nullptr ? copies[i] : e.article;
       auto [pos, inserted] = id_owner.emplace(a.id, rel);
-      if (!inserted) {
-        diagnostics->Warn({display}, "skipped: same id '" + a.id + "' as " + pos->second + " (rename one of them)");
-        continue;
+      if (inserted) {
+        articles->push_back(std::move(a));
+      } else {
+        diagnostics->Warn({e.display}, "skipped: same id '" + a.id + "' as " + pos->second + " (rename one of them)");
       }
-      articles->push_back(std::move(a));
     }
+    if (cache != nullptr) next.emplace(rel, std::move(e));
   }
+  if (cache != nullptr) cache->entries = std::move(next);
   std::sort(articles->begin(), articles->end(), [](const Article& x, const Article& y) { return x.id < y.id; });
   AssignUniqueSlugs(articles);
   return core::Status::Ok();

@@ -613,8 +613,6 @@ struct DevServer::Impl {
     res.SetContent(body, "text/plain; charset=utf-8");
   }
 
-  // `hash`: the page's content hash ("" for a page that is not a file of
-  // the site, such as the 404 page at a missing path).
   // PageFrameHash of a page of the site, by its content hash: worked out on
   // the page's first request, not on every one (a page is hashed whole).
   std::string FrameHashOf(const std::string& page, std::string_view hash) {
@@ -630,6 +628,8 @@ struct DevServer::Impl {
     return frame;
   }
 
+  // `hash`: the page's content hash ("" for a page that is not a file of
+  // the site, such as the 404 page at a missing path).
   std::string WithSnippet(const std::string& page, const Site& site, std::string_view hash) {
     std::string snippet =
         LiveReloadSnippet(site.epoch, site.assets_epoch, hash, hash.empty() ? "" : FrameHashOf(page, hash));
