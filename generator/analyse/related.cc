@@ -3,37 +3,18 @@
 // candidates come from an inverted index (no dense all-pairs), scored by
 // cosine; ties break by id. Links that share nothing are never made.
 #include <algorithm>
-#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <iterator>
 #include <string_view>
-#include <thread>
 
 #include "analyse/analyse_internal.h"
 
 namespace dossier::analyse::internal {
 
 void ParallelFor(int n, int threads, const std::function<void(int)>& fn) {
-  if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
-  threads = std::max(1, std::min(threads, n));
-  if (threads <= 1) {
-    for (int i = 0; i < n; ++i) fn(i);
-    return;
-  }
-  std::atomic<int> next{0};
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      while (true) {
-        int i = next.fetch_add(1);
-        if (i >= n) break;
-        fn(i);
-      }
-    });
-  }
-  for (auto& th : pool) th.join();
+  core::ParallelFor(static_cast<size_t>(std::max(0, n)), threads, [&](size_t i) { fn(static_cast<int>(i)); });
 }
 
 namespace {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,6 +91,14 @@ class [[nodiscard]] Status {
 void RequestInterrupt();
 bool InterruptRequested();
 Status Interrupted();  // Status::Io("interrupted")
+
+// ---- Threads ---------------------------------------------------------------
+
+// Runs fn(i) for every i in [0, n), each index once, on up to `threads`
+// threads (0: one per core), the caller's among them; when a thread cannot
+// be started, the others share the work. fn writes only its own slot, so
+// results never depend on the threads.
+void ParallelFor(size_t n, int threads, const std::function<void(size_t)>& fn);
 
 // ---- Text ------------------------------------------------------------------
 

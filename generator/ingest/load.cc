@@ -1,11 +1,7 @@
 #include <algorithm>
-#include <atomic>
-#include <functional>
 #include <map>
 #include <regex>
 #include <set>
-#include <system_error>
-#include <thread>
 
 #include "ingest/ingest.h"
 
@@ -16,26 +12,6 @@ namespace fs = std::filesystem;
 bool IsArticleFile(const fs::path& p) {
   std::string ext = core::ToLowerAscii(p.extension().string());
   return ext == ".txt" || ext == ".md" || ext == ".markdown";
-}
-
-// Runs fn(i) for every i in [0, n) on up to the machine's cores (each index
-// once; an interrupt stops handing out new ones).
-void ForEachFile(size_t n, const std::function<void(size_t)>& fn) {
-  std::atomic<size_t> next{0};
-  auto run = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < n && !core::InterruptRequested();) fn(i);
-  };
-  const size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), (n + 63) / 64);
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) {
-    try {
-      pool.emplace_back(run);
-    } catch (const std::system_error&) {
-      break;  // no more threads: the others share the work
-    }
-  }
-  run();
-  for (auto& t : pool) t.join();
 }
 
 }  // namespace
@@ -200,7 +176,8 @@ core::Status LoadArticles(const fs::path& seeds_dir, const IngestOptions& option
   // threads.
   std::vector<LoadCache::Entry> entries(files.size());
   std::vector<Article> copies(cache != nullptr ? files.size() : 0);
-  ForEachFile(files.size(), [&](size_t i) {
+  core::ParallelFor(files.size(), 0, [&](size_t i) {
+    if (core::InterruptRequested()) return;
     const auto& [rel, abs] = files[i];
     LoadCache::Entry& e = entries[i];
     e.display = core::GenericString(seeds_dir / rel);

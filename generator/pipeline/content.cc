@@ -2,7 +2,6 @@
 // reading every page back for rendering.
 #include <algorithm>
 #include <atomic>
-#include <thread>
 
 #include "pipeline/pipeline_internal.h"
 
@@ -269,17 +268,9 @@ void LoadContent(const fs::path& content_dir, std::map<std::string, compose::Pag
 }
 
 Status ParallelFor(size_t n, int threads, const std::function<Status(size_t)>& fn) {
-  size_t workers = threads > 0 ? static_cast<size_t>(threads) : std::max(1u, std::thread::hardware_concurrency());
-  workers = std::min(workers, n);
   std::vector<Status> results(n);
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i; (i = next++) < n;) results[i] = core::InterruptRequested() ? core::Interrupted() : fn(i);
-  };
-  std::vector<std::thread> pool;
-  for (size_t w = 1; w < workers; ++w) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  core::ParallelFor(n, threads,
+                    [&](size_t i) { results[i] = core::InterruptRequested() ? core::Interrupted() : fn(i); });
   for (auto& r : results)
     if (!r.ok()) return r;
   return Status::Ok();
