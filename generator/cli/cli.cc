@@ -159,7 +159,7 @@ int RunIndex(const std::string& docs_path, const std::string& out_path) {
   {
     std::string text;  // freed before the index is built (its memory is reused)
     st = core::ReadFile(docs_path, &text);
-    if (st.ok()) st = search::ParseDocsJson(text, docs_path, &spec, &docs);
+    if (st.ok()) st = search::ParseDocsJsonInPlace(&text, docs_path, &spec, &docs);
   }
   if (st.ok()) {
     // Streamed into the file: the whole text is never held in memory.

@@ -59,20 +59,54 @@ const Value* MemberS(const Value& obj, const std::string& name) {
 
 }  // namespace
 
+namespace {
+
+// Parses `json` normally (not in place), for the error message of text that
+// is not valid JSON; never Ok.
+core::Status JsonError(const std::string& json, const std::string& path) {
+  rapidjson::Document d;
+  d.Parse<rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
+  if (!d.HasParseError()) return core::Status::Invalid("DOCS_JSON: could not be read again", {path, 0, 0});
+  return core::Status::Invalid(
+      std::string("DOCS_JSON is not valid JSON: ") + rapidjson::GetParseError_En(d.GetParseError()),
+      core::LocationAt(path, json, d.GetErrorOffset()));
+}
+
+core::Status FromDom(const rapidjson::Document& d, const std::string& path, IndexSpec* spec,
+                     std::vector<Document>* docs);
+
+}  // namespace
+
 core::Status ParseDocsJson(const std::string& json, const std::string& path, IndexSpec* spec,
                            std::vector<Document>* docs) {
-  core::SourceLocation loc{path, 0, 0};
-  // Parsed in place (strings are not copied again) in a scratch copy; on an
-  // error, parsed again normally so that the message is the usual one.
+  // Parsed in place (strings are not copied again) in a scratch copy.
   std::string buffer(json);
   rapidjson::Document d;
   d.ParseInsitu<rapidjson::kParseFullPrecisionFlag>(buffer.data());
-  if (d.HasParseError()) d.Parse<rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
+  if (d.HasParseError()) return JsonError(json, path);
+  return FromDom(d, path, spec, docs);
+}
+
+core::Status ParseDocsJsonInPlace(std::string* json, const std::string& path, IndexSpec* spec,
+                                  std::vector<Document>* docs) {
+  rapidjson::Document d;
+  d.ParseInsitu<rapidjson::kParseFullPrecisionFlag>(json->data());
   if (d.HasParseError()) {
-    return core::Status::Invalid(std::string("DOCS_JSON is not valid JSON: ") +
-                                     rapidjson::GetParseError_En(d.GetParseError()),
-                                 core::LocationAt(path, json, d.GetErrorOffset()));
+    // The text was changed by the parse (escapes decoded in place), so the
+    // line and column of the error come from the file as it is on disk.
+    std::string original;
+    core::Status read = core::ReadFile(path, &original);
+    if (!read.ok()) return read;
+    return JsonError(original, path);
   }
+  return FromDom(d, path, spec, docs);
+}
+
+namespace {
+
+core::Status FromDom(const rapidjson::Document& d, const std::string& path, IndexSpec* spec,
+                     std::vector<Document>* docs) {
+  core::SourceLocation loc{path, 0, 0};
   *spec = IndexSpec{};
   docs->clear();
   std::string ref_name = "id";
@@ -177,6 +211,8 @@ core::Status ParseDocsJson(const std::string& json, const std::string& path, Ind
   }
   return core::Status::Ok();
 }
+
+}  // namespace
 
 std::string DocsJson(const IndexSpec& spec, const std::vector<Document>& docs) {
   // The ref key must not collide with a field name.

@@ -59,6 +59,11 @@ std::string DocsJson(const IndexSpec& spec, const std::vector<Document>& docs);
 // Parses a DOCS_JSON (the oracle's input format) into spec + documents.
 core::Status ParseDocsJson(const std::string& json, const std::string& path, IndexSpec* spec,
                            std::vector<Document>* docs);
+// The same, parsing the text of the file `path` in place: *json is
+// overwritten (no copy of it is made); on a JSON syntax error the file is
+// read again for the line and column of the message.
+core::Status ParseDocsJsonInPlace(std::string* json, const std::string& path, IndexSpec* spec,
+                                  std::vector<Document>* docs);
 
 // lunr's stemmer (lunr.stemmer), for tests and the query side.
 std::string LunrStem(const std::string& token);

@@ -207,6 +207,32 @@ TEST_CASE("ParseDocsJson accepts a bare array and rejects bad input", "[search]"
   CHECK_FALSE(ParseDocsJson(R"({"documents":["str"]})", "x", &spec, &docs).ok());
 }
 
+TEST_CASE("ParseDocsJsonInPlace gives the same documents, and the error's place in the file", "[search]") {
+  dossier::test::TempDir dir;
+  // A string with escapes (decoded in place, so the text changes) before
+  // the error, which is on line 3.
+  const std::string good = "{\"documents\":[{\"id\":\"a\",\"title\":\"T\\n\\\"q\\\"\",\"body\":\"B\"}]}";
+  const std::string bad = "{\"documents\":[\n{\"id\":\"a\",\"title\":\"x\\ny\\nz\"},\n{\"id\": ]}";
+  dossier::test::WriteFileOrDie(dir / "good.json", good);
+  dossier::test::WriteFileOrDie(dir / "bad.json", bad);
+  IndexSpec spec, spec2;
+  std::vector<Document> docs, docs2;
+  std::string text = good;
+  REQUIRE(dossier::search::ParseDocsJsonInPlace(&text, (dir / "good.json").string(), &spec, &docs).ok());
+  REQUIRE(ParseDocsJson(good, "good.json", &spec2, &docs2).ok());
+  CHECK(BuildLunrIndex(spec, docs) == BuildLunrIndex(spec2, docs2));
+  REQUIRE(docs.size() == 1);
+  CHECK(docs[0].fields[0].text == "T\n\"q\"");
+
+  text = bad;
+  auto st = dossier::search::ParseDocsJsonInPlace(&text, (dir / "bad.json").string(), &spec, &docs);
+  REQUIRE_FALSE(st.ok());
+  auto expected = ParseDocsJson(bad, (dir / "bad.json").string(), &spec2, &docs2);
+  CHECK(st.ToString() == expected.ToString());
+  CHECK(st.location().line == 3);
+  CHECK(st.message().find("not valid JSON") != std::string::npos);
+}
+
 TEST_CASE("DocsJson round-trips through ParseDocsJson to the same index", "[search]") {
   IndexSpec spec = TitleBody();
   spec.metadata_whitelist = {"position"};
