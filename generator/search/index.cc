@@ -286,77 +286,37 @@ std::string EscapedBody(std::string_view s) {
   return out.substr(1, out.size() - 2);
 }
 
-// A token of a string field, found ahead of indexing: its untrimmed slice,
-// its trimmed slice and the hash of the trimmed slice.
+// A token, found ahead of indexing: its raw slice and its term.
 struct Pending {
-  uint32_t start, length;            // raw slice, in units of the lower-cased field
-  uint32_t trim_start, trim_length;  // trimmed token
-  uint64_t hash;                     // U16Map hash of the trimmed token (its prefix is re-read when used)
+  uint32_t start, length;  // raw slice, in units of the lower-cased field (an array item: 0 and its length)
+  int32_t term;            // term id, or -2 for a stop word
 };
 
-// Lower-cased, tokenised, trimmed and hashed string fields of a run of
-// documents: the part of indexing that does not depend on earlier documents,
-// so it runs on a helper thread one block ahead of the indexing itself.
+// A token as ScanBlock finds it.
+struct Scanned {
+  uint32_t start, length;            // raw slice, in units of the lower-cased field (an array item: 0 and its length)
+  uint32_t trim_off, trim_length;    // trimmed token, in Block::text
+  uint64_t hash;                     // U16Map hash of the trimmed token
+};
+
+// The tokens of the string and array fields of a run of documents. Indexing
+// a block takes three steps, run as a pipeline on two threads:
+// ScanBlock (lower-casing, tokenising, trimming, hashing: independent of
+// other documents), ResolveBlock (the term id of each token: in document
+// order, because ids are given in first-occurrence order) and AddDocuments
+// (term frequencies per field).
 struct Block {
   size_t doc_begin = 0, doc_end = 0;
-  std::u16string text;          // the lower-cased fields, one after another
-  std::vector<Pending> tokens;  // their tokens
+  std::u16string text;            // lower-cased fields and array items, one after another
+  std::vector<Scanned> scanned;   // ScanBlock's tokens
+  std::vector<Pending> tokens;    // ResolveBlock's, one per scanned token
   struct Slice {
-    uint32_t text_off;
     uint32_t tok_begin, tok_count;
+    bool from_array;
   };
-  std::vector<Slice> slices;  // per (document, effective field) of kind kString, in order
+  std::vector<Slice> slices;  // per (document, effective field) of kind kString or kArray, in order
+  size_t term_count = 0;      // terms known once the block was prepared
 };
-
-// Fills `block` with the string fields `fields` (effective field -> source
-// index) of docs[block->doc_begin, doc_end).
-void PrepareBlock(const std::vector<Document>& docs, const std::vector<size_t>& sources, Block* block,
-                  std::u16string* lower) {
-  block->text.clear();
-  block->tokens.clear();
-  block->slices.clear();
-  for (size_t i = block->doc_begin; i < block->doc_end; ++i) {
-    const Document& d = docs[i];
-    for (size_t src : sources) {
-      if (src >= d.fields.size() || d.fields[src].kind != FieldValue::Kind::kString) continue;
-      LowerText(d.fields[src].text, lower);
-      const uint32_t tok_begin = static_cast<uint32_t>(block->tokens.size());
-      // lunr.tokenizer: the non-empty slices between separators.
-      const char16_t* s = lower->data();
-      const size_t n = lower->size();
-      // The trimmer (lunr.trimmer) is applied on the way: the trimmed token
-      // runs from the first to the last word unit ([A-Za-z0-9_]) of the slice.
-      size_t k = 0;
-      while (k < n) {
-        while (k < n && internal::IsSeparator(s[k])) ++k;
-        if (k == n) break;
-        const size_t start = k;
-        size_t first = n, last = 0;
-        for (; k < n; ++k) {
-          const char16_t c = s[k];
-          if (c < 0x80) {
-            const uint8_t cls = internal::kAsciiClass[c];
-            if (cls & 1) break;
-            if (cls & 2) {
-              if (first == n) first = k;
-              last = k;
-            }
-          } else if (internal::IsSeparator(c)) {
-            break;
-          }
-        }
-        const size_t trim_start = first == n ? start : first;
-        const size_t trim_length = first == n ? 0 : last + 1 - first;
-        block->tokens.push_back(Pending{static_cast<uint32_t>(start), static_cast<uint32_t>(k - start),
-                                        static_cast<uint32_t>(trim_start), static_cast<uint32_t>(trim_length),
-                                        U16Map::HashOf(std::u16string_view(s + trim_start, trim_length)).hash});
-      }
-      block->slices.push_back(Block::Slice{static_cast<uint32_t>(block->text.size()), tok_begin,
-                                           static_cast<uint32_t>(block->tokens.size() - tok_begin)});
-      block->text.append(*lower);
-    }
-  }
-}
 
 class Builder {
  public:
@@ -374,12 +334,11 @@ class Builder {
  private:
   void SetUpFields();
   void SetUpRefs(const std::vector<Document>& docs);
-  void AddField(uint32_t ref, uint32_t field, const FieldValue* value, const char16_t* text, const Pending* tokens,
-                size_t token_count);
-  void AddDocuments(const std::vector<Document>& docs, const Block& block, size_t* slice);
-  void AddToken(std::u16string_view raw, uint32_t start, uint32_t index, bool from_array);
+  void ScanBlock(const std::vector<Document>& docs, Block* block);
+  void ResolveBlock(Block* block);
+  void AddField(uint32_t ref, uint32_t field, const Pending* tokens, size_t token_count, bool from_array);
+  void AddDocuments(const std::vector<Document>& docs, const Block& block);
   void AddTerm(int32_t term, uint32_t start, uint32_t length, uint32_t index, bool from_array);
-  int32_t TermFor(std::u16string_view trimmed);
   int32_t TermFor(std::u16string_view trimmed, const U16Map::Hashed& hk);
   std::string Serialise(const IndexSink* sink, bool* sink_ok);
   // Calls fn(entry index, term, field, ref) for every posting entry, in
@@ -431,10 +390,12 @@ class Builder {
   bool has_index_refs_ = false;
   std::vector<uint32_t> ref_index_value_;  // array-index value, or kNone
 
-  // Terms.
+  // Terms: only ResolveBlock (on the helper thread, while there is one)
+  // uses these until the documents are indexed.
   U16Map token_map_;  // trimmed token -> term id, or -2 for a stop word
   U16Map stem_map_;   // stem -> term id
   std::vector<std::u16string> terms_;
+  std::u16string lower_;  // ScanBlock's scratch
 
   // Postings and field data.
   uint32_t entry_count_ = 0;
@@ -455,8 +416,6 @@ class Builder {
   std::vector<std::pair<std::string, int>> meta_keys_;
   std::vector<MetaKey> meta_kinds_;
   bool want_meta_ = false;
-
-  std::u16string lower_;
 };
 
 void Builder::SetUpFields() {
@@ -548,8 +507,6 @@ void Builder::SetUpRefs(const std::vector<Document>& docs) {
   }
 }
 
-int32_t Builder::TermFor(std::u16string_view trimmed) { return TermFor(trimmed, U16Map::HashOf(trimmed)); }
-
 int32_t Builder::TermFor(std::u16string_view trimmed, const U16Map::Hashed& hk) {
   bool inserted = false;
   int32_t* v = token_map_.FindOrInsert(trimmed, hk, &inserted);
@@ -564,16 +521,10 @@ int32_t Builder::TermFor(std::u16string_view trimmed, const U16Map::Hashed& hk) 
   if (new_stem) {
     *t = static_cast<int32_t>(terms_.size());
     terms_.push_back(std::move(stem));
-    tf_scratch_.push_back(0);
-    entry_scratch_.push_back(kNone);
   }
   // `v` may have moved if the token map grew; it did not (different map).
   *v = *t;
   return *t;
-}
-
-void Builder::AddToken(std::u16string_view raw, uint32_t start, uint32_t index, bool from_array) {
-  AddTerm(TermFor(internal::Trim(raw)), start, static_cast<uint32_t>(raw.size()), index, from_array);
 }
 
 void Builder::AddTerm(int32_t term, uint32_t start, uint32_t length, uint32_t index, bool from_array) {
@@ -608,32 +559,15 @@ void Builder::AddTerm(int32_t term, uint32_t start, uint32_t length, uint32_t in
   }
 }
 
-void Builder::AddField(uint32_t ref, uint32_t field, const FieldValue* value, const char16_t* s,
-                       const Pending* tokens, size_t m) {
+void Builder::AddField(uint32_t ref, uint32_t field, const Pending* tokens, size_t m, bool from_array) {
   cur_ref_ = ref;
   cur_field_ = field;
   cur_length_ = 0;
   touched_.clear();
-  if (value != nullptr) {
-    if (value->kind == FieldValue::Kind::kString) {
-      // The tokens were found and hashed ahead (PrepareBlock); the hash-table
-      // accesses are prefetched a few tokens ahead.
-      constexpr size_t kSlotAhead = 8, kKeyAhead = 4;
-      for (size_t j = 0; j < std::min(m, kSlotAhead); ++j) token_map_.PrefetchSlot(tokens[j].hash);
-      for (size_t j = 0; j < m; ++j) {
-        if (j + kSlotAhead < m) token_map_.PrefetchSlot(tokens[j + kSlotAhead].hash);
-        if (j + kKeyAhead < m) token_map_.PrefetchKey(tokens[j + kKeyAhead].hash);
-        const Pending& p = tokens[j];
-        const std::u16string_view trimmed(s + p.trim_start, p.trim_length);
-        AddTerm(TermFor(trimmed, U16Map::Hashed{U16Map::Prefix(trimmed), p.hash}), p.start, p.length,
-                static_cast<uint32_t>(j), false);
-      }
-    } else if (value->kind == FieldValue::Kind::kArray) {
-      for (const std::string& item : value->items) {
-        LowerText(item, &lower_);
-        AddToken(lower_, 0, 0, true);
-      }
-    }
+  for (size_t j = 0; j < m; ++j) {
+    const Pending& p = tokens[j];
+    // An array item's token has no position in a string (index 0).
+    AddTerm(p.term, p.start, p.length, from_array ? 0 : static_cast<uint32_t>(j), from_array);
   }
   FieldRefData& fr = field_refs_[size_t(ref) * fields_.size() + field];
   fr.length = cur_length_;
@@ -647,19 +581,112 @@ void Builder::AddField(uint32_t ref, uint32_t field, const FieldValue* value, co
   }
 }
 
-void Builder::AddDocuments(const std::vector<Document>& docs, const Block& block, size_t* slice) {
+void Builder::ScanBlock(const std::vector<Document>& docs, Block* block) {
+  block->text.clear();
+  block->scanned.clear();
+  block->slices.clear();
   const size_t F = fields_.size();
+  for (size_t i = block->doc_begin; i < block->doc_end; ++i) {
+    const Document& d = docs[i];
+    for (size_t f = 0; f < F; ++f) {
+      const size_t src = fields_[f].source;
+      if (src >= d.fields.size()) continue;
+      const FieldValue& v = d.fields[src];
+      const uint32_t tok_begin = static_cast<uint32_t>(block->scanned.size());
+      if (v.kind == FieldValue::Kind::kString) {
+        LowerText(v.text, &lower_);
+        const uint32_t base = static_cast<uint32_t>(block->text.size());
+        // lunr.tokenizer: the non-empty slices between separators. The
+        // trimmer (lunr.trimmer) is applied on the way: the trimmed token
+        // runs from the first to the last word unit ([A-Za-z0-9_]) of the
+        // slice.
+        const char16_t* s = lower_.data();
+        const size_t n = lower_.size();
+        size_t k = 0;
+        while (k < n) {
+          while (k < n && internal::IsSeparator(s[k])) ++k;
+          if (k == n) break;
+          const size_t start = k;
+          size_t first = n, last = 0;
+          for (; k < n; ++k) {
+            const char16_t c = s[k];
+            if (c < 0x80) {
+              const uint8_t cls = internal::kAsciiClass[c];
+              if (cls & 1) break;
+              if (cls & 2) {
+                if (first == n) first = k;
+                last = k;
+              }
+            } else if (internal::IsSeparator(c)) {
+              break;
+            }
+          }
+          const size_t trim_start = first == n ? start : first;
+          const size_t trim_length = first == n ? 0 : last + 1 - first;
+          block->scanned.push_back(Scanned{static_cast<uint32_t>(start), static_cast<uint32_t>(k - start),
+                                           base + static_cast<uint32_t>(trim_start),
+                                           static_cast<uint32_t>(trim_length),
+                                           U16Map::HashOf(std::u16string_view(s + trim_start, trim_length)).hash});
+        }
+        block->text.append(lower_);
+        block->slices.push_back(
+            Block::Slice{tok_begin, static_cast<uint32_t>(block->scanned.size() - tok_begin), false});
+      } else if (v.kind == FieldValue::Kind::kArray) {
+        // Each element is one token (lunr.tokenizer on an array).
+        for (const std::string& item : v.items) {
+          LowerText(item, &lower_);
+          const std::u16string_view trimmed = internal::Trim(lower_);
+          const uint32_t off =
+              static_cast<uint32_t>(block->text.size() + static_cast<size_t>(trimmed.data() - lower_.data()));
+          block->scanned.push_back(Scanned{0, static_cast<uint32_t>(lower_.size()), off,
+                                           static_cast<uint32_t>(trimmed.size()), U16Map::HashOf(trimmed).hash});
+          block->text.append(lower_);
+        }
+        block->slices.push_back(
+            Block::Slice{tok_begin, static_cast<uint32_t>(block->scanned.size() - tok_begin), true});
+      }
+    }
+  }
+}
+
+void Builder::ResolveBlock(Block* block) {
+  // Terms in token order, which gives term ids in first-occurrence order;
+  // the hash-table accesses are prefetched a few tokens ahead.
+  const std::vector<Scanned>& sc = block->scanned;
+  const size_t m = sc.size();
+  block->tokens.resize(m);
+  const char16_t* text = block->text.data();
+  constexpr size_t kSlotAhead = 8, kKeyAhead = 4;
+  for (size_t j = 0; j < std::min(m, kSlotAhead); ++j) token_map_.PrefetchSlot(sc[j].hash);
+  for (size_t j = 0; j < m; ++j) {
+    if (j + kSlotAhead < m) token_map_.PrefetchSlot(sc[j + kSlotAhead].hash);
+    if (j + kKeyAhead < m) token_map_.PrefetchKey(sc[j + kKeyAhead].hash);
+    const Scanned& p = sc[j];
+    const std::u16string_view trimmed(text + p.trim_off, p.trim_length);
+    block->tokens[j] = Pending{p.start, p.length, TermFor(trimmed, U16Map::Hashed{U16Map::Prefix(trimmed), p.hash})};
+  }
+  block->term_count = terms_.size();
+}
+
+void Builder::AddDocuments(const std::vector<Document>& docs, const Block& block) {
+  // The terms this block may use (PrepareBlock made them).
+  if (tf_scratch_.size() < block.term_count) {
+    tf_scratch_.resize(block.term_count, 0);
+    entry_scratch_.resize(block.term_count, kNone);
+  }
+  const size_t F = fields_.size();
+  size_t slice = 0;
   for (size_t i = block.doc_begin; i < block.doc_end; ++i) {
     const Document& d = docs[i];
     for (size_t f = 0; f < F; ++f) {
       const size_t src = fields_[f].source;
       const FieldValue* v = src < d.fields.size() ? &d.fields[src] : nullptr;
-      if (v != nullptr && v->kind == FieldValue::Kind::kString) {
-        const Block::Slice& sl = block.slices[(*slice)++];
-        AddField(doc_ref_[i], static_cast<uint32_t>(f), v, block.text.data() + sl.text_off,
-                 block.tokens.data() + sl.tok_begin, sl.tok_count);
+      if (v != nullptr && (v->kind == FieldValue::Kind::kString || v->kind == FieldValue::Kind::kArray)) {
+        const Block::Slice& sl = block.slices[slice++];
+        AddField(doc_ref_[i], static_cast<uint32_t>(f), block.tokens.data() + sl.tok_begin, sl.tok_count,
+                 sl.from_array);
       } else {
-        AddField(doc_ref_[i], static_cast<uint32_t>(f), v, nullptr, nullptr, 0);
+        AddField(doc_ref_[i], static_cast<uint32_t>(f), nullptr, 0, false);
       }
     }
   }
@@ -674,25 +701,24 @@ std::string Builder::Build(const std::vector<Document>& docs, const IndexSink* s
   field_refs_.assign(refs_.size() * F, FieldRefData{});
   if (has_duplicates_) entries_.reserve(docs.size() * 64);
   tf_pairs_.reserve(docs.size() * 64);
-  std::vector<size_t> sources(F);
-  for (size_t f = 0; f < F; ++f) sources[f] = fields_[f].source;
 
-  // Blocks of documents: a helper thread prepares block k+1 (and k+2) while
-  // this thread indexes block k. The memory held is a few blocks, whatever
+  // Blocks of documents, each scanned, resolved and added (see Block). With
+  // a helper thread, this thread scans block k+1 while the helper resolves
+  // block k, then adds block k; the memory held is three blocks, whatever
   // the corpus size. Without a thread (too few documents, or none could be
-  // started), the same blocks are prepared here, in turn. Blocks are an
-  // eighth of the documents, 32 to 64 (a block of 64 articles' fields holds
-  // ~1 MB of tokens; larger blocks cost more fresh pages, each a fault and
-  // its zeroing, than the thread hand-overs they save).
+  // started), each block goes through the three steps here, in turn. Blocks
+  // are an eighth of the documents, 32 to 64 (a block of 64 articles'
+  // fields holds ~2 MB; larger blocks cost more fresh pages, each a fault
+  // and its zeroing, than the thread hand-overs they save).
   constexpr size_t kSlots = 3;
   const size_t kBlockDocs = std::clamp<size_t>(docs.size() / 8, 32, 64);
   const size_t nblocks = (docs.size() + kBlockDocs - 1) / kBlockDocs;
   std::array<Block, kSlots> slots;
-  auto prepare = [&](size_t k, std::u16string* lower) {
+  auto scan = [&](size_t k) {
     Block& b = slots[k % kSlots];
     b.doc_begin = k * kBlockDocs;
     b.doc_end = std::min(docs.size(), b.doc_begin + kBlockDocs);
-    PrepareBlock(docs, sources, &b, lower);
+    ScanBlock(docs, &b);
     // The block holds the string fields now (lower-cased); what the caller
     // gave up is freed as it goes, for later blocks to reuse.
     if (consume != nullptr) {
@@ -703,59 +729,59 @@ std::string Builder::Build(const std::vector<Document>& docs, const IndexSink* s
   };
   std::mutex mu;
   std::condition_variable cv;
-  size_t prepared = 0, consumed = 0;
-  bool stop = false;
+  size_t scanned = 0, resolved = 0;  // blocks through each step
   std::thread helper;
   if (threads_ && nblocks >= 2) {
     try {
       helper = std::thread([&] {
-        std::u16string lower;
         for (size_t k = 0; k < nblocks; ++k) {
           {
             std::unique_lock<std::mutex> lock(mu);
-            cv.wait(lock, [&] { return stop || k < consumed + kSlots; });
-            if (stop) return;
+            cv.wait(lock, [&] { return scanned > k; });
           }
-          prepare(k, &lower);
+          ResolveBlock(&slots[k % kSlots]);
           {
             std::lock_guard<std::mutex> lock(mu);
-            prepared = k + 1;
+            resolved = k + 1;
           }
           cv.notify_all();
         }
       });
-    } catch (...) {  // no thread: prepare each block here
+    } catch (...) {  // no thread: every step here
     }
+  }
+  auto publish_scanned = [&](size_t n) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      scanned = n;
+    }
+    cv.notify_all();
+  };
+  if (helper.joinable()) {
+    scan(0);
+    publish_scanned(1);
   }
   for (size_t k = 0; k < nblocks; ++k) {
     if (helper.joinable()) {
-      std::unique_lock<std::mutex> lock(mu);
-      cv.wait(lock, [&] { return prepared > k; });
-    } else {
-      prepare(k, &lower_);
-    }
-    size_t slice = 0;
-    AddDocuments(docs, slots[k % kSlots], &slice);
-    if (helper.joinable()) {
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        consumed = k + 1;
+      // Block k+1's slot was last used by block k-2, added already.
+      if (k + 1 < nblocks) {
+        scan(k + 1);
+        publish_scanned(k + 2);
       }
-      cv.notify_all();
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return resolved > k; });
+    } else {
+      scan(k);
+      ResolveBlock(&slots[k % kSlots]);
     }
+    AddDocuments(docs, slots[k % kSlots]);
   }
-  if (helper.joinable()) {
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      stop = true;
-    }
-    cv.notify_all();
-    helper.join();
-  }
+  if (helper.joinable()) helper.join();
   // The blocks' memory goes back to the heap before the text is written,
   // which reuses it (fewer fresh pages: each costs a fault and zeroing).
   for (Block& b : slots) {
     std::u16string().swap(b.text);
+    std::vector<Scanned>().swap(b.scanned);
     std::vector<Pending>().swap(b.tokens);
     std::vector<Block::Slice>().swap(b.slices);
   }
