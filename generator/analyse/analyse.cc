@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 #ifdef DOSSIER_ANALYSE_TIMING
 #include <ctime>
 #include <sys/resource.h>
@@ -102,6 +103,22 @@ struct AnalysisCache::Impl {
   bool df_valid = false;
   std::unordered_map<std::string, int> phrase_df;
   std::unordered_map<std::string, int> df_keys;  // key -> documents counted
+  // Phrases whose document frequency the last update touched.
+  std::unordered_set<std::string> df_changed;
+  // Keyphrases of the documents of the last call, by key, with what else
+  // they were picked from: the number of documents, the most keyphrases
+  // wanted and a fingerprint of the document's entities (kinds and
+  // variants, after the corpus-wide merge). A document with the same key,
+  // count, most and fingerprint, none of
+  // whose phrases changed document frequency, gets the same keyphrases
+  // (PickKeyphrases reads nothing else), so they are not picked again.
+  struct KeyphraseMemo {
+    int n = 0;
+    int max = 0;
+    uint64_t entities = 0;
+    std::vector<Keyphrase> keyphrases;
+  };
+  std::unordered_map<std::string, KeyphraseMemo> keyphrases;
 };
 
 AnalysisCache::AnalysisCache() : impl_(std::make_unique<Impl>()) {}
@@ -257,6 +274,34 @@ bool AnalysisCache::Import(core::ByteReader* in) {
 
 namespace {
 
+// What PickKeyphrases reads of a document's entities (kinds and variants),
+// as a 64-bit FNV-1a fingerprint.
+uint64_t EntitiesFingerprint(const std::vector<Entity>& entities) {
+  uint64_t h = 1469598103934665603ULL;
+  auto mix = [&](std::string_view s) {
+    for (unsigned char ch : s) {
+      h ^= ch;
+      h *= 1099511628211ULL;
+    }
+    h ^= 0xFF;  // a separator no UTF-8 text contains
+    h *= 1099511628211ULL;
+  };
+  for (const Entity& e : entities) {
+    mix(e.kind);
+    for (const std::string& v : e.variants) mix(v);
+    h ^= 0xFE;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+bool AnyPhraseIn(const TermCounts& tc, const std::unordered_set<std::string>& set) {
+  if (set.empty()) return false;
+  for (const auto& [p, count] : tc.phrases)
+    if (set.count(p)) return true;
+  return false;
+}
+
 // In memory: the entries become the documents of this call (`work` as
 // AnalyseOne left it), and the phrase document frequencies are updated by
 // difference: add the documents that came, take away those that went (the
@@ -273,10 +318,16 @@ void UpdateEntries(AnalysisCache::Impl& c, const std::vector<std::string>& keys,
   if (!c.df_valid) {
     c.phrase_df.clear();
     c.df_keys.clear();
+    c.keyphrases.clear();
   }
+  // Each phrase touched, with its document frequency before (a document
+  // replaced by its edited version takes most of its phrases away and
+  // back: only a net change counts).
+  std::unordered_map<std::string, int> before;
   auto apply = [&](const Work& w, int times) {
     for (const auto& [p, count] : w.terms->phrases) {
       int& df = c.phrase_df[p];
+      before.emplace(p, df);
       df += times;
       if (df == 0) c.phrase_df.erase(p);
     }
@@ -290,6 +341,11 @@ void UpdateEntries(AnalysisCache::Impl& c, const std::vector<std::string>& keys,
     auto it = c.df_keys.find(key);
     int d = times - (it == c.df_keys.end() ? 0 : it->second);
     if (d > 0) apply(*next.at(key), d);
+  }
+  c.df_changed.clear();
+  for (const auto& [p, df] : before) {
+    auto it = c.phrase_df.find(p);
+    if ((it == c.phrase_df.end() ? 0 : it->second) != df) c.df_changed.insert(p);
   }
   c.df_keys = std::move(now);
   c.df_valid = true;
@@ -315,6 +371,7 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
     }
   }
   std::vector<Work> work(n);
+  std::vector<std::string> keys;  // with a cache: each document's key
   if (cache == nullptr) {
     ParallelFor(n, options.threads, [&](int k) { AnalyseOne(docs[order[k]], options, &work[k]); });
   } else {
@@ -322,9 +379,10 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
     if (c.options_key != OptionsKey(options)) {
       c.entries.clear();
       c.df_valid = false;
+      c.keyphrases.clear();
       c.options_key = OptionsKey(options);
     }
-    std::vector<std::string> keys(n);
+    keys.resize(n);
     ParallelFor(n, options.threads, [&](int k) { keys[k] = CacheKey(docs[order[k]]); });
     std::vector<int> todo;
     for (int k = 0; k < n; ++k) {
@@ -405,10 +463,30 @@ std::vector<ArticleAnalysis> Analyse(const std::vector<Document>& docs, const An
     }
   }
   const std::unordered_map<std::string, int>& phrase_df = own ? own_df : cache->impl_->phrase_df;
+  // In memory (serve), a document whose inputs to PickKeyphrases did not
+  // change keeps its keyphrases (AnalysisCache::Impl::KeyphraseMemo).
+  AnalysisCache::Impl* memo = own ? nullptr : cache->impl_.get();
+  const int kp_max = std::max(0, options.keyphrases_max);
+  std::vector<uint64_t> fingerprint(memo != nullptr ? n : 0);
   ParallelFor(n, options.threads, [&](int k) {
-    work[k].a.keyphrases =
-        PickKeyphrases(*work[k].terms, phrase_df, n, std::max(0, options.keyphrases_max), work[k].a.entities);
+    if (memo != nullptr) {
+      fingerprint[k] = EntitiesFingerprint(work[k].a.entities);
+      auto it = memo->keyphrases.find(keys[k]);
+      if (it != memo->keyphrases.end() && it->second.n == n && it->second.max == kp_max &&
+          it->second.entities == fingerprint[k] &&
+          !AnyPhraseIn(*work[k].terms, memo->df_changed)) {
+        work[k].a.keyphrases = it->second.keyphrases;
+        return;
+      }
+    }
+    work[k].a.keyphrases = PickKeyphrases(*work[k].terms, phrase_df, n, kp_max, work[k].a.entities);
   });
+  if (memo != nullptr) {
+    std::unordered_map<std::string, AnalysisCache::Impl::KeyphraseMemo> next;
+    next.reserve(static_cast<size_t>(n));
+    for (int k = 0; k < n; ++k) next[keys[k]] = {n, kp_max, fingerprint[k], work[k].a.keyphrases};
+    memo->keyphrases = std::move(next);
+  }
   std::unordered_map<std::string, int>().swap(own_df);
   STAGE("keyphrases");
   // Related articles.

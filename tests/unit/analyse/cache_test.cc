@@ -92,6 +92,19 @@ TEST_CASE("the analysis cache keeps keyphrase document frequencies right through
   step("both copies removed");
   docs.push_back(doc("d", "Markets", "Stock markets and oil prices. Stock markets rose. Stock markets fell."));
   step("a new document");
+  // Keyphrases of unchanged documents are reused in memory only when
+  // nothing they are picked from changed: not the number wanted...
+  o.keyphrases_max = 1;
+  step("fewer keyphrases wanted");
+  o.keyphrases_max = AnalyseOptions().keyphrases_max;
+  step("as many as before");
+  // ... nor a document's entities after the corpus-wide merge (a name
+  // variant in one document changes another's canonical name; a name's
+  // words are no keyphrases).
+  docs[1].paragraphs[0] += " Mervyn King spoke. King said stock markets and King Street mattered.";
+  step("names in one document");
+  docs[0].paragraphs[0] += " Governor Mervyn King of the central bank agreed.";
+  step("the same name in another");
 }
 
 TEST_CASE("an exported analysis cache, imported into a new one, serves every document and gives the same output",
