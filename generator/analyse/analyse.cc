@@ -103,15 +103,15 @@ struct AnalysisCache::Impl {
   bool df_valid = false;
   std::unordered_map<std::string, int> phrase_df;
   std::unordered_map<std::string, int> df_keys;  // key -> documents counted
-  // Phrases whose document frequency the last update touched.
+  // Phrases whose document frequency the last update changed (on net).
   std::unordered_set<std::string> df_changed;
   // Keyphrases of the documents of the last call, by key, with what else
   // they were picked from: the number of documents, the most keyphrases
   // wanted and a fingerprint of the document's entities (kinds and
   // variants, after the corpus-wide merge). A document with the same key,
-  // count, most and fingerprint, none of
-  // whose phrases changed document frequency, gets the same keyphrases
-  // (PickKeyphrases reads nothing else), so they are not picked again.
+  // count, most and fingerprint, none of whose phrases is in `df_changed`,
+  // gets the same keyphrases (PickKeyphrases reads nothing else), so they
+  // are not picked again.
   struct KeyphraseMemo {
     int n = 0;
     int max = 0;
@@ -274,25 +274,15 @@ bool AnalysisCache::Import(core::ByteReader* in) {
 
 namespace {
 
-// What PickKeyphrases reads of a document's entities (kinds and variants),
-// as a 64-bit FNV-1a fingerprint.
+// What PickKeyphrases reads of a document's entities: kinds and variants.
 uint64_t EntitiesFingerprint(const std::vector<Entity>& entities) {
-  uint64_t h = 1469598103934665603ULL;
-  auto mix = [&](std::string_view s) {
-    for (unsigned char ch : s) {
-      h ^= ch;
-      h *= 1099511628211ULL;
-    }
-    h ^= 0xFF;  // a separator no UTF-8 text contains
-    h *= 1099511628211ULL;
-  };
+  core::Fingerprint f;
+  f.Add(static_cast<uint64_t>(entities.size()));
   for (const Entity& e : entities) {
-    mix(e.kind);
-    for (const std::string& v : e.variants) mix(v);
-    h ^= 0xFE;
-    h *= 1099511628211ULL;
+    f.Add(e.kind).Add(static_cast<uint64_t>(e.variants.size()));
+    for (const std::string& v : e.variants) f.Add(v);
   }
-  return h;
+  return f.value();
 }
 
 bool AnyPhraseIn(const TermCounts& tc, const std::unordered_set<std::string>& set) {

@@ -57,10 +57,6 @@ const Value* MemberS(const Value& obj, const std::string& name) {
   return it == obj.MemberEnd() ? nullptr : &it->value;
 }
 
-}  // namespace
-
-namespace {
-
 // Parses `json` normally (not in place), for the error message of text that
 // is not valid JSON; never Ok.
 core::Status JsonError(const std::string& json, const std::string& path) {
@@ -71,38 +67,6 @@ core::Status JsonError(const std::string& json, const std::string& path) {
       std::string("DOCS_JSON is not valid JSON: ") + rapidjson::GetParseError_En(d.GetParseError()),
       core::LocationAt(path, json, d.GetErrorOffset()));
 }
-
-core::Status FromDom(const rapidjson::Document& d, const std::string& path, IndexSpec* spec,
-                     std::vector<Document>* docs);
-
-}  // namespace
-
-core::Status ParseDocsJson(const std::string& json, const std::string& path, IndexSpec* spec,
-                           std::vector<Document>* docs) {
-  // Parsed in place (strings are not copied again) in a scratch copy.
-  std::string buffer(json);
-  rapidjson::Document d;
-  d.ParseInsitu<rapidjson::kParseFullPrecisionFlag>(buffer.data());
-  if (d.HasParseError()) return JsonError(json, path);
-  return FromDom(d, path, spec, docs);
-}
-
-core::Status ParseDocsJsonInPlace(std::string* json, const std::string& path, IndexSpec* spec,
-                                  std::vector<Document>* docs) {
-  rapidjson::Document d;
-  d.ParseInsitu<rapidjson::kParseFullPrecisionFlag>(json->data());
-  if (d.HasParseError()) {
-    // The text was changed by the parse (escapes decoded in place), so the
-    // line and column of the error come from the file as it is on disk.
-    std::string original;
-    core::Status read = core::ReadFile(path, &original);
-    if (!read.ok()) return read;
-    return JsonError(original, path);
-  }
-  return FromDom(d, path, spec, docs);
-}
-
-namespace {
 
 core::Status FromDom(const rapidjson::Document& d, const std::string& path, IndexSpec* spec,
                      std::vector<Document>* docs) {
@@ -213,6 +177,31 @@ core::Status FromDom(const rapidjson::Document& d, const std::string& path, Inde
 }
 
 }  // namespace
+
+core::Status ParseDocsJson(const std::string& json, const std::string& path, IndexSpec* spec,
+                           std::vector<Document>* docs) {
+  // Parsed in place (strings are not copied again) in a scratch copy.
+  std::string buffer(json);
+  rapidjson::Document d;
+  d.ParseInsitu<rapidjson::kParseFullPrecisionFlag>(buffer.data());
+  if (d.HasParseError()) return JsonError(json, path);
+  return FromDom(d, path, spec, docs);
+}
+
+core::Status ParseDocsJsonInPlace(std::string* json, const std::string& path, IndexSpec* spec,
+                                  std::vector<Document>* docs) {
+  rapidjson::Document d;
+  d.ParseInsitu<rapidjson::kParseFullPrecisionFlag>(json->data());
+  if (d.HasParseError()) {
+    // The text was changed by the parse (escapes decoded in place), so the
+    // line and column of the error come from the file as it is on disk.
+    std::string original;
+    core::Status read = core::ReadFile(path, &original);
+    if (!read.ok()) return read;
+    return JsonError(original, path);
+  }
+  return FromDom(d, path, spec, docs);
+}
 
 std::string DocsJson(const IndexSpec& spec, const std::vector<Document>& docs) {
   // The ref key must not collide with a field name.

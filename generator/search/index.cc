@@ -315,7 +315,7 @@ struct Block {
     bool from_array;
   };
   std::vector<Slice> slices;  // per (document, effective field) of kind kString or kArray, in order
-  size_t term_count = 0;      // terms known once the block was prepared
+  size_t term_count = 0;      // terms known once the block was resolved
 };
 
 class Builder {
@@ -669,7 +669,7 @@ void Builder::ResolveBlock(Block* block) {
 }
 
 void Builder::AddDocuments(const std::vector<Document>& docs, const Block& block) {
-  // The terms this block may use (PrepareBlock made them).
+  // The terms this block may use (ResolveBlock made them).
   if (tf_scratch_.size() < block.term_count) {
     tf_scratch_.resize(block.term_count, 0);
     entry_scratch_.resize(block.term_count, kNone);
