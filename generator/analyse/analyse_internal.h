@@ -160,5 +160,9 @@ std::vector<std::vector<Related>> FindRelated(std::vector<RelatedInput> docs, in
 
 // Runs fn(i) for i in [0, n) on up to `threads` threads.
 void ParallelFor(int n, int threads, const std::function<void(int)>& fn);
+// The `keep` strongest entries of `v` (weight desc, ties by smaller id), in
+// id order; `v` sorted by id, ids distinct, weights finite and >= 0.
+// `scratch` is working memory (related.cc).
+void KeepStrongest(std::vector<std::pair<int, double>>* v, int keep, std::vector<uint64_t>* scratch);
 
 }  // namespace dossier::analyse::internal

@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <string_view>
 
@@ -41,6 +42,51 @@ uint64_t Fnv(char kind, const std::string& text) {
 }
 
 }  // namespace
+
+// Keeps the `keep` strongest entries of `v` (by weight; among equal weights
+// the smaller ids), in id order. `v` is sorted by id, ids distinct, weights
+// finite and >= 0. The same entries as nth_element on (weight desc, id asc)
+// and a sort by id. The keep-th largest weight is found by radix selection
+// on the weights' bits (for doubles >= 0 their order as integers), a byte
+// at a time, keeping only the entries in the byte's bucket: no
+// data-dependent branches, where comparison-based selection mispredicts
+// every other comparison. The kept entries then come out of one pass in id
+// order.
+void KeepStrongest(std::vector<std::pair<int, double>>* v, int keep, std::vector<uint64_t>* scratch) {
+  if (keep < 1 || static_cast<int>(v->size()) <= keep) return;
+  std::vector<uint64_t>& bits = *scratch;
+  bits.clear();
+  for (const auto& e : *v) bits.push_back(std::bit_cast<uint64_t>(e.second + 0.0));  // -0 -> +0
+  size_t k = static_cast<size_t>(keep);  // rank, from the top, of the wanted weight among `bits`
+  for (int shift = 56;; shift -= 8) {
+    if (bits.size() <= 32 || shift < 0) {
+      std::nth_element(bits.begin(), bits.begin() + static_cast<std::ptrdiff_t>(k - 1), bits.end(),
+                       std::greater<uint64_t>());
+      bits[0] = bits[k - 1];
+      break;
+    }
+    uint32_t hist[256] = {};
+    for (uint64_t x : bits) hist[(x >> shift) & 0xFF]++;
+    int b = 255;
+    size_t above = 0;
+    while (above + hist[b] < k) above += hist[b--];
+    k -= above;
+    size_t o = 0;
+    for (uint64_t x : bits) {
+      bits[o] = x;
+      o += ((x >> shift) & 0xFF) == static_cast<uint64_t>(b);
+    }
+    bits.resize(o);
+  }
+  const double t = std::bit_cast<double>(bits[0]);  // the keep-th largest weight
+  int ties = keep;                                   // entries of weight t that fit
+  for (const auto& e : *v)
+    if (e.second > t) --ties;
+  size_t o = 0;
+  for (const auto& e : *v)
+    if (e.second > t || (e.second == t && ties-- > 0)) (*v)[o++] = e;
+  v->resize(o);
+}
 
 RelatedTuning& RTuning() {
   static RelatedTuning t;
@@ -118,22 +164,25 @@ std::vector<std::vector<Related>> FindRelated(std::vector<RelatedInput> docs, in
     return id;
   };
   std::vector<std::vector<std::pair<int, double>>> vec(n);
-  std::vector<int> df;
   for (int d = 0; d < n; ++d) {
-    std::vector<std::pair<int, double>> f;
+    std::vector<std::pair<int, double>>& f = vec[d];
     f.reserve(hashed[d].size());
     const auto& h = hashed[d];
     for (size_t j = 0; j < h.size(); ++j) {
       if (j + 8 < h.size()) __builtin_prefetch(&slots[home(h[j + 8].first)]);
       const auto& [key, w] = h[j];
       bool ins;
-      int id = id_of(key, &ins);
-      if (ins) df.push_back(0);
-      f.emplace_back(id, w);
+      f.emplace_back(id_of(key, &ins), w);
     }
     std::vector<std::pair<uint64_t, double>>().swap(hashed[d]);
+  }
+  std::vector<Slot>().swap(slots);
+  const int n_feat = next_id;
+  // Each document's features sorted by id, equal ids (a hash shared by two
+  // features of one document) merged: on every core.
+  ParallelFor(n, threads, [&](int d) {
+    auto& f = vec[d];
     std::sort(f.begin(), f.end());
-    // Merge equal ids (a hash shared by two features of one document).
     size_t o = 0;
     for (size_t i = 0; i < f.size(); ++i) {
       if (o > 0 && f[o - 1].first == f[i].first) {
@@ -143,62 +192,97 @@ std::vector<std::vector<Related>> FindRelated(std::vector<RelatedInput> docs, in
       }
     }
     f.resize(o);
-    for (auto& [k, w] : f) df[k]++;
-    vec[d] = std::move(f);
-  }
-  const int n_feat = static_cast<int>(df.size());
+  });
+  std::vector<int> df(n_feat, 0);
+  for (const auto& f : vec)
+    for (const auto& [k, w] : f) df[k]++;
   std::vector<double> idf(n_feat);
   for (int k = 0; k < n_feat; ++k) {
     idf[k] = tu.smooth_idf ? std::log((1.0 + n) / (1.0 + df[k])) + 1.0 : std::log(static_cast<double>(n) / df[k]);
     idf[k] = std::pow(idf[k], tu.idf_power);
   }
   const int max_df = std::max(2, static_cast<int>(tu.max_df_ratio * n));
-  std::vector<std::vector<std::pair<int, double>>> postings(n_feat);
-  for (int d = 0; d < n; ++d) {
+  // Unit-length TF-IDF vectors, on every core.
+  ParallelFor(n, threads, [&](int d) {
     double norm = 0;
     for (auto& [k, w] : vec[d]) {
       w *= idf[k];
       norm += w * w;
     }
     norm = std::sqrt(norm);
-    for (auto& [k, w] : vec[d]) {
-      w = norm > 0 ? w / norm : 0;
-      if (df[k] >= 2 && df[k] <= max_df && w > 0) postings[k].emplace_back(d, w);
-    }
+    for (auto& [k, w] : vec[d]) w = norm > 0 ? w / norm : 0;
+  });
+  // Postings of the features that link documents, in one flat array by
+  // feature (counted, then filled in document order, so each feature's
+  // postings are sorted by document).
+  auto indexed = [&](int k, double w) { return df[k] >= 2 && df[k] <= max_df && w > 0; };
+  std::vector<size_t> post_begin(static_cast<size_t>(n_feat) + 1, 0);
+  for (const auto& f : vec)
+    for (const auto& [k, w] : f)
+      if (indexed(k, w)) post_begin[static_cast<size_t>(k) + 1]++;
+  for (int k = 0; k < n_feat; ++k) post_begin[k + 1] += post_begin[k];
+  std::vector<std::pair<int, double>> all(post_begin[n_feat]);
+  {
+    std::vector<size_t> fill(post_begin.begin(), post_begin.end() - 1);
+    for (int d = 0; d < n; ++d)
+      for (const auto& [k, w] : vec[d])
+        if (indexed(k, w)) all[fill[k]++] = {d, w};
   }
   // Impact-ordered truncation: a feature keeps only its strongest postings
   // (ties by document), which bounds the cost of a query whatever the corpus
   // size; postings stay sorted by document so sums are order-independent.
+  std::vector<size_t> kept(n_feat);
+  for (int k = 0; k < n_feat; ++k) kept[k] = post_begin[k + 1] - post_begin[k];
   if (tu.max_postings > 0) {
     ParallelFor(n_feat, threads, [&](int k) {
-      auto& p = postings[k];
-      if (static_cast<int>(p.size()) <= tu.max_postings) return;
-      std::nth_element(p.begin(), p.begin() + tu.max_postings, p.end(), [](const auto& a, const auto& b) {
+      if (static_cast<int>(kept[k]) <= tu.max_postings) return;
+      auto b0 = all.begin() + static_cast<std::ptrdiff_t>(post_begin[k]);
+      auto e0 = all.begin() + static_cast<std::ptrdiff_t>(post_begin[k + 1]);
+      std::nth_element(b0, b0 + tu.max_postings, e0, [](const auto& a, const auto& b) {
         if (a.second != b.second) return a.second > b.second;
         return a.first < b.first;
       });
-      p.resize(tu.max_postings);
-      p.shrink_to_fit();
-      std::sort(p.begin(), p.end());
+      std::sort(b0, b0 + tu.max_postings);
+      kept[k] = static_cast<size_t>(tu.max_postings);
     });
   }
   // Flat, structure-of-arrays postings for the hot loop.
-  std::vector<size_t> post_begin(n_feat + 1, 0);
-  for (int k = 0; k < n_feat; ++k) post_begin[k + 1] = post_begin[k] + postings[k].size();
-  std::vector<int> post_doc(post_begin[n_feat]);
-  std::vector<float> post_w(post_begin[n_feat]);
+  std::vector<size_t> kept_begin(static_cast<size_t>(n_feat) + 1, 0);
+  for (int k = 0; k < n_feat; ++k) kept_begin[k + 1] = kept_begin[k] + kept[k];
+  std::vector<int> post_doc(kept_begin[n_feat]);
+  std::vector<float> post_w(kept_begin[n_feat]);
   for (int k = 0; k < n_feat; ++k) {
-    size_t o = post_begin[k];
-    for (auto& [e, w] : postings[k]) {
-      post_doc[o] = e;
-      post_w[o++] = static_cast<float>(w);
+    size_t o = kept_begin[k];
+    for (size_t i = post_begin[k], end = post_begin[k] + kept[k]; i < end; ++i) {
+      post_doc[o] = all[i].first;
+      post_w[o++] = static_cast<float>(all[i].second);
     }
-    std::vector<std::pair<int, double>>().swap(postings[k]);
   }
+  std::vector<std::pair<int, double>>().swap(all);
+  post_begin.swap(kept_begin);
   const bool dense = n <= 8192;
   auto neighbours = [&](const std::vector<std::pair<int, double>>& q, int self, std::vector<float>& acc,
                         std::vector<int>& touched, int keep) {
-    std::vector<std::pair<double, int>> cands;
+    auto better = [](const std::pair<double, int>& a, const std::pair<double, int>& b) {
+      if (a.first != b.first) return a.first > b.first;
+      return a.second < b.second;
+    };
+    // The `keep` best candidates so far under `better` (a strict total
+    // order: ties by document), as a heap whose front is the worst of them:
+    // most candidates are turned away by one comparison with it. The same
+    // set, and once sorted the same list, as selecting from all candidates.
+    std::vector<std::pair<double, int>> best;
+    best.reserve(static_cast<size_t>(keep));
+    auto offer = [&](double score, int e) {
+      if (static_cast<int>(best.size()) < keep) {
+        best.emplace_back(score, e);
+        std::push_heap(best.begin(), best.end(), better);
+      } else if (better({score, e}, best.front())) {
+        std::pop_heap(best.begin(), best.end(), better);
+        best.back() = {score, e};
+        std::push_heap(best.begin(), best.end(), better);
+      }
+    };
     if (dense) {
       // Small corpora: accumulate without tracking which documents were
       // touched (a branch that mispredicts all the time), then scan them
@@ -213,7 +297,7 @@ std::vector<std::vector<Related>> FindRelated(std::vector<RelatedInput> docs, in
       }
       for (int e = 0; e < n; ++e) {
         if (a[e] != 0) {
-          if (e != self && a[e] > 0) cands.emplace_back(a[e], e);
+          if (e != self && a[e] > 0) offer(a[e], e);
           a[e] = 0;
         }
       }
@@ -228,25 +312,13 @@ std::vector<std::vector<Related>> FindRelated(std::vector<RelatedInput> docs, in
         }
       }
       for (int e : touched) {
-        if (e != self && acc[e] > 0) cands.emplace_back(acc[e], e);
+        if (e != self && acc[e] > 0) offer(acc[e], e);
         acc[e] = 0;
       }
       touched.clear();
     }
-    auto better = [](const std::pair<double, int>& a, const std::pair<double, int>& b) {
-      if (a.first != b.first) return a.first > b.first;
-      return a.second < b.second;
-    };
-    if (static_cast<int>(cands.size()) > keep) {
-      // `better` is a strict total order (ties by document), so selecting and
-      // then sorting gives partial_sort's result, in linear time.
-      std::nth_element(cands.begin(), cands.begin() + (keep - 1), cands.end(), better);
-      std::sort(cands.begin(), cands.begin() + keep, better);
-      // A fresh vector: resize() would keep the capacity of every candidate.
-      return std::vector<std::pair<double, int>>(cands.begin(), cands.begin() + keep);
-    }
-    std::sort(cands.begin(), cands.end(), better);
-    return cands;
+    std::sort(best.begin(), best.end(), better);
+    return best;
   };
   std::vector<std::vector<std::pair<double, int>>> first(n);
   const int keep = std::max(related_max, tu.smooth_k) + 1;
@@ -259,12 +331,8 @@ std::vector<std::vector<Related>> FindRelated(std::vector<RelatedInput> docs, in
       return;
     }
     std::vector<std::pair<int, double>> q = vec[d];
-    std::nth_element(q.begin(), q.begin() + (tu.first_query_max - 1), q.end(), [](const auto& a, const auto& b) {
-      if (a.second != b.second) return a.second > b.second;
-      return a.first < b.first;
-    });
-    q.resize(tu.first_query_max);
-    std::sort(q.begin(), q.end());
+    thread_local std::vector<uint64_t> scratch;
+    KeepStrongest(&q, tu.first_query_max, &scratch);
     first[d] = neighbours(q, d, acc, touched, keep);
   });
   std::vector<std::vector<std::pair<double, int>>> final_lists = first;
@@ -318,17 +386,8 @@ std::vector<std::vector<Related>> FindRelated(std::vector<RelatedInput> docs, in
         q[k] = 0;
       }
       // Keep the strongest features only (bounded query cost on big corpora).
-      if (static_cast<int>(qv.size()) > tu.query_max) {
-        // Which features are kept is all that matters (they are sorted by id
-        // next); the order is strict (ties by feature), so nth_element keeps
-        // the same ones as a partial sort would.
-        std::nth_element(qv.begin(), qv.begin() + (tu.query_max - 1), qv.end(), [](const auto& a, const auto& b) {
-          if (a.second != b.second) return a.second > b.second;
-          return a.first < b.first;
-        });
-        qv.resize(tu.query_max);
-        std::sort(qv.begin(), qv.end());
-      }
+      thread_local std::vector<uint64_t> scratch;
+      KeepStrongest(&qv, tu.query_max, &scratch);
       final_lists[d] = neighbours(qv, d, acc, touched, std::max(related_max, tu.pool) + 1);
     });
   }

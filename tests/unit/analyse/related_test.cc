@@ -1,8 +1,11 @@
 // Related articles.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <set>
 
+#include "analyse/analyse_internal.h"
 #include "analyse_test_util.h"
 
 using namespace dossier::analyse;
@@ -85,4 +88,44 @@ TEST_CASE("related: related_max and related_min_score are honoured", "[analyse]"
 TEST_CASE("related: a single document has no links", "[analyse]") {
   std::vector<ArticleAnalysis> r = Run({Corpus()[0]});
   CHECK(r[0].related.empty());
+}
+
+TEST_CASE("KeepStrongest keeps what selecting on (weight desc, id asc) and sorting by id keeps", "[analyse][related]") {
+  // Many ties (weights from a small set, zeros included), sizes around the
+  // radix selection's switch to nth_element, and the edge cases.
+  uint64_t state = 12345;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<uint32_t>(state >> 33);
+  };
+  std::vector<uint64_t> scratch;
+  for (int round = 0; round < 400; ++round) {
+    const int size = static_cast<int>(next() % 200);
+    const int distinct = 1 + static_cast<int>(next() % 12);
+    std::vector<std::pair<int, double>> v;
+    int id = 0;
+    for (int i = 0; i < size; ++i) {
+      id += 1 + static_cast<int>(next() % 3);
+      const uint32_t r = next();
+      double w = (r % 7 == 0) ? 0.0 : static_cast<double>(r % distinct) / distinct + (round % 2 ? 1e-300 : 0.25);
+      v.emplace_back(id, w);
+    }
+    for (int keep : {1, 2, 31, 32, 33, 64, size / 2, size - 1, size, size + 5}) {
+      if (keep < 1) continue;
+      auto expected = v;
+      if (static_cast<int>(expected.size()) > keep) {
+        std::nth_element(expected.begin(), expected.begin() + (keep - 1), expected.end(),
+                         [](const auto& a, const auto& b) {
+                           if (a.second != b.second) return a.second > b.second;
+                           return a.first < b.first;
+                         });
+        expected.resize(static_cast<size_t>(keep));
+        std::sort(expected.begin(), expected.end());
+      }
+      auto got = v;
+      dossier::analyse::internal::KeepStrongest(&got, keep, &scratch);
+      INFO("round " << round << ", size " << size << ", keep " << keep);
+      REQUIRE(got == expected);
+    }
+  }
 }
