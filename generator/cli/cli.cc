@@ -139,7 +139,7 @@ int RunBuild(const CommonFlags& f, bool force, bool timings, bool no_cache, cons
                  core::GenericString(options.out_dir).c_str(), Kib(report.search_bytes).c_str(),
                  Kib(report.search_gzip_bytes).c_str(), diags.WarningCount(), total);
     if (timings)
-      for (const auto& [stage, s] : report.timings) std::fprintf(stderr, "  %-20s %8.3f s\n", stage.c_str(), s);
+      for (const auto& [stage, s] : report.timings) std::fprintf(stderr, "  %-22s %8.3f s\n", stage.c_str(), s);
   }
   if (diags.HasErrors() || (f.strict && !diags.empty())) return kExitError;
   return kExitOk;

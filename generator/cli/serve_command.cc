@@ -91,7 +91,7 @@ void PrintBuild(const serve::BuildEvent& ev, bool quiet, bool timings) {
     std::fprintf(stderr, "built %zu pages in memory in %.2f s (pipeline %.2f s)%s; %zu warning(s)\n", ev.pages,
                  ev.seconds, ev.pipeline_seconds, search.c_str(), diags.WarningCount());
     if (timings)
-      for (const auto& [stage, seconds] : ev.timings) std::fprintf(stderr, "  %-20s %8.3f s\n", stage.c_str(), seconds);
+      for (const auto& [stage, seconds] : ev.timings) std::fprintf(stderr, "  %-22s %8.3f s\n", stage.c_str(), seconds);
     return;
   }
   std::string kinds;
@@ -101,7 +101,7 @@ void PrintBuild(const serve::BuildEvent& ev, bool quiet, bool timings) {
                kinds.c_str(), ev.first_change.c_str(), more.c_str(), ev.pages, ev.seconds, ev.pipeline_seconds,
                search.c_str(), static_cast<unsigned long long>(ev.epoch));
   if (timings)
-    for (const auto& [stage, seconds] : ev.timings) std::fprintf(stderr, "  %-20s %8.3f s\n", stage.c_str(), seconds);
+    for (const auto& [stage, seconds] : ev.timings) std::fprintf(stderr, "  %-22s %8.3f s\n", stage.c_str(), seconds);
 }
 
 }  // namespace
