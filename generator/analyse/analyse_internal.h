@@ -164,5 +164,7 @@ void ParallelFor(int n, int threads, const std::function<void(int)>& fn);
 // id order; `v` sorted by id, ids distinct, weights finite and >= 0.
 // `scratch` is working memory (related.cc).
 void KeepStrongest(std::vector<std::pair<int, double>>* v, int keep, std::vector<uint64_t>* scratch);
+// The same on v[0, size), in place; returns how many are kept.
+size_t KeepStrongest(std::pair<int, double>* v, size_t size, int keep, std::vector<uint64_t>* scratch);
 
 }  // namespace dossier::analyse::internal

@@ -52,11 +52,11 @@ uint64_t Fnv(char kind, const std::string& text) {
 // data-dependent branches, where comparison-based selection mispredicts
 // every other comparison. The kept entries then come out of one pass in id
 // order.
-void KeepStrongest(std::vector<std::pair<int, double>>* v, int keep, std::vector<uint64_t>* scratch) {
-  if (keep < 1 || static_cast<int>(v->size()) <= keep) return;
+size_t KeepStrongest(std::pair<int, double>* v, size_t size, int keep, std::vector<uint64_t>* scratch) {
+  if (keep < 1 || size <= static_cast<size_t>(keep)) return size;
   std::vector<uint64_t>& bits = *scratch;
   bits.clear();
-  for (const auto& e : *v) bits.push_back(std::bit_cast<uint64_t>(e.second + 0.0));  // -0 -> +0
+  for (size_t i = 0; i < size; ++i) bits.push_back(std::bit_cast<uint64_t>(v[i].second + 0.0));  // -0 -> +0
   size_t k = static_cast<size_t>(keep);  // rank, from the top, of the wanted weight among `bits`
   for (int shift = 56;; shift -= 8) {
     if (bits.size() <= 32 || shift < 0) {
@@ -80,12 +80,16 @@ void KeepStrongest(std::vector<std::pair<int, double>>* v, int keep, std::vector
   }
   const double t = std::bit_cast<double>(bits[0]);  // the keep-th largest weight
   int ties = keep;                                   // entries of weight t that fit
-  for (const auto& e : *v)
-    if (e.second > t) --ties;
+  for (size_t i = 0; i < size; ++i)
+    if (v[i].second > t) --ties;
   size_t o = 0;
-  for (const auto& e : *v)
-    if (e.second > t || (e.second == t && ties-- > 0)) (*v)[o++] = e;
-  v->resize(o);
+  for (size_t i = 0; i < size; ++i)
+    if (v[i].second > t || (v[i].second == t && ties-- > 0)) v[o++] = v[i];
+  return o;
+}
+
+void KeepStrongest(std::vector<std::pair<int, double>>* v, int keep, std::vector<uint64_t>* scratch) {
+  v->resize(KeepStrongest(v->data(), v->size(), keep, scratch));
 }
 
 RelatedTuning& RTuning() {
@@ -235,15 +239,9 @@ std::vector<std::vector<Related>> FindRelated(std::vector<RelatedInput> docs, in
   for (int k = 0; k < n_feat; ++k) kept[k] = post_begin[k + 1] - post_begin[k];
   if (tu.max_postings > 0) {
     ParallelFor(n_feat, threads, [&](int k) {
-      if (static_cast<int>(kept[k]) <= tu.max_postings) return;
-      auto b0 = all.begin() + static_cast<std::ptrdiff_t>(post_begin[k]);
-      auto e0 = all.begin() + static_cast<std::ptrdiff_t>(post_begin[k + 1]);
-      std::nth_element(b0, b0 + tu.max_postings, e0, [](const auto& a, const auto& b) {
-        if (a.second != b.second) return a.second > b.second;
-        return a.first < b.first;
-      });
-      std::sort(b0, b0 + tu.max_postings);
-      kept[k] = static_cast<size_t>(tu.max_postings);
+      // A feature's postings are sorted by document, documents distinct.
+      thread_local std::vector<uint64_t> scratch;
+      kept[k] = KeepStrongest(all.data() + post_begin[k], kept[k], tu.max_postings, &scratch);
     });
   }
   // Flat, structure-of-arrays postings for the hot loop.
