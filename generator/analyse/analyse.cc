@@ -305,6 +305,9 @@ void UpdateEntries(AnalysisCache::Impl& c, const std::vector<std::string>& keys,
   }
   std::unordered_map<std::string, int> now;
   for (int k = 0; k < n; ++k) now[keys[k]]++;
+  // Keyphrases can be reused only against counts updated by difference;
+  // counted afresh, there is nothing to reuse and no change to track.
+  const bool track = c.df_valid;
   if (!c.df_valid) {
     c.phrase_df.clear();
     c.df_keys.clear();
@@ -317,7 +320,7 @@ void UpdateEntries(AnalysisCache::Impl& c, const std::vector<std::string>& keys,
   auto apply = [&](const Work& w, int times) {
     for (const auto& [p, count] : w.terms->phrases) {
       int& df = c.phrase_df[p];
-      before.emplace(p, df);
+      if (track) before.emplace(p, df);
       df += times;
       if (df == 0) c.phrase_df.erase(p);
     }
